@@ -1,0 +1,32 @@
+"""The majority-class baseline: always predicts the most frequent training class."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from weightlab.engines.base import Engine, EngineOutput
+from weightlab.weights import log_prior
+
+__all__ = ["MajorityEngine"]
+
+
+class MajorityEngine(Engine):
+    """Predict the most frequent training class for every document.
+
+    Its logits are the log class priors of the training split, so the argmax is the
+    majority class and post-hoc adjustment of them behaves like any other engine's.
+    Class weights do not apply; ``class_weight`` and ``tau`` are ignored.
+    """
+
+    name = "majority"
+
+    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0) -> EngineOutput:
+        """Return the training log-priors as the logits of every document."""
+        ds = self._require_prepared()
+        prior = log_prior(ds.train_counts)
+        n_val, n_test = len(ds.labels_of("validation")), len(ds.labels_of("test"))
+        return EngineOutput(
+            validation_logits=np.tile(prior, (n_val, 1)),
+            test_logits=np.tile(prior, (n_test, 1)),
+            info={},
+        )
