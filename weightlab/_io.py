@@ -8,6 +8,16 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only portable way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+#: Mode of a new file as ``open(path, "w")`` would create it (``mkstemp`` uses 0o600).
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def atomic_write_bytes(path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then ``os.replace`` it."""
     path = Path(path)
@@ -15,6 +25,7 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.chmod(tmp, _FILE_MODE)  # readable like any other result file
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -88,6 +88,16 @@ _FILLER = [
 _OPENERS = ["", "", "", "then ", "also ", "on XX/XX/XXXX ", "later ", "again ", "in XXXX "]
 _PRONOUN_I = re.compile(r"\bi\b")
 _AMOUNT = re.compile(r"\$AMOUNT")
+# Words in the longest sentence a narrative can hold, opener included: a narrative cut at a
+# sentence boundary below max_words keeps min_words only if max_words - min_words >= this.
+_LONGEST_SENTENCE = max(
+    len(s.split())
+    for s in [
+        *_FILLER,
+        *(x for p in PRODUCTS.values() for x in p["phrases"]),
+        *(x for p in PRODUCTS.values() for cues in p["issues"].values() for x in cues),
+    ]
+) + max(len(o.split()) for o in _OPENERS)
 
 
 @dataclass(frozen=True)
@@ -124,8 +134,12 @@ class SyntheticConfig:
                 raise ValueError(f"{name} must be >= 0; got {getattr(self, name)}.")
         if not 0 <= self.label_noise < 1:
             raise ValueError(f"label_noise must be in [0, 1); got {self.label_noise}.")
-        if not 10 <= self.min_words < self.max_words:
-            raise ValueError("Need 10 <= min_words < max_words.")
+        if not 10 <= self.min_words <= self.max_words - _LONGEST_SENTENCE:
+            raise ValueError(
+                f"Need min_words >= 10 and max_words >= min_words + {_LONGEST_SENTENCE} (room "
+                "for the longest sentence, so a narrative cut below max_words keeps min_words); "
+                f"got min_words={self.min_words}, max_words={self.max_words}."
+            )
 
 
 def taxonomy() -> list[tuple[str, str]]:
@@ -180,8 +194,23 @@ def class_sizes(
             f"No Zipf-Mandelbrot curve gives head_share={head_share} and min_class_size="
             f"{min_class_size} for {n_classes} classes and {n_documents} documents."
         ) from err
-    sizes = np.maximum(np.round(p * n_documents).astype(int), min_class_size)
-    sizes[0] += n_documents - sizes.sum()
+    target = p * n_documents
+    rest, budget = target[1:], n_documents - target[0]
+    if np.maximum(rest, min_class_size).sum() > budget + 0.5:
+        # Why: the floor adds documents to the tail; taking them from the head (as the
+        # rounding residual below is) would break head_share or even make it negative, so
+        # the middle classes give them back: ranks 2..K are scaled by c < 1.
+        if (n_classes - 1) * min_class_size > budget:
+            raise ValueError(
+                f"n_documents={n_documents} is too small: beside the largest class "
+                f"(head_share={head_share}) it leaves {budget:.0f} documents for "
+                f"{n_classes - 1} classes of at least {min_class_size}; raise n_documents "
+                "or lower min_class_size or n_classes."
+            )
+        c = brentq(lambda c: np.maximum(c * rest, min_class_size).sum() - budget, 0.0, 1.0)
+        target[1:] = np.maximum(c * rest, min_class_size)
+    sizes = np.maximum(np.round(target).astype(int), min_class_size)
+    sizes[0] += n_documents - sizes.sum()  # rounding residual only
     return sizes
 
 

@@ -45,6 +45,8 @@ class Engine(ABC):
 
     #: Registry name of the engine, e.g. ``"tfidf-linear"``.
     name: str = ""
+    #: Show progress bars inside a fit (:func:`weightlab.runs.train_runs` sets it).
+    progress: bool = True
 
     def __init__(self, config=None):
         self.config = config

@@ -260,7 +260,13 @@ class TfidfLinearEngine(_TfidfEngine):
         y_t = torch.from_numpy(y.astype(np.int64))
         start = time.perf_counter()
         n_batches = -(-X.shape[0] // cfg.batch_size)
-        bar = tqdm(total=cfg.epochs * n_batches, desc="tfidf-linear", leave=False, mininterval=1)
+        bar = tqdm(
+            total=cfg.epochs * n_batches,
+            desc="tfidf-linear",
+            leave=False,
+            mininterval=1,
+            disable=not self.progress,
+        )
         for _ in range(cfg.epochs):
             # 1) permute once per epoch, then batches are contiguous CSR slices (cheap)
             order = rng.permutation(X.shape[0])

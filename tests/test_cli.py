@@ -1,0 +1,188 @@
+import contextlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import torch
+
+import weightlab
+from weightlab.cli import build_parser, main
+
+SMALL = ["--data", "synthetic", "--n-documents", "3000", "--n-classes", "12"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    # Why: these fits are tiny; on a busy 2-core machine two OpenMP threads wait on each
+    # other and a 0.1 s fit takes 2-10 s.
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "results"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["reproduce", *SMALL, "--out", str(out), "-q"])
+    return code, stdout.getvalue(), stderr.getvalue(), out
+
+
+def _error_line(capsys, argv) -> str:
+    """Run the CLI on bad input: exit code 2 and one 'weightlab: error:' line, no traceback."""
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("weightlab: error: ")
+    assert captured.err.count("\n") == 1, captured.err
+    assert "Traceback" not in captured.err
+    return captured.err
+
+
+# --------------------------------------------------------------------------------------------
+# reproduce
+# --------------------------------------------------------------------------------------------
+
+
+def test_reproduce_returns_zero_and_prints_the_table(cli_run):
+    code, stdout, _, out = cli_run
+    assert code == 0
+    assert "| run | accuracy | macro F1 |" in stdout
+    for label in ("Majority class", "TF-IDF + logistic regression", "Unweighted", "Sqrt-inverse"):
+        assert label in stdout
+    assert "note: Generated 3,000 synthetic complaint narratives in 12 classes" in stdout
+    assert f"to {out}/" in stdout
+
+
+def test_reproduce_writes_the_result_files(cli_run):
+    *_, out = cli_run
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["results.json", "table.md", "per_class.csv", "f1_histograms.png", "logits.npz"]
+    )
+    data = json.loads((out / "results.json").read_text())
+    assert data["dataset"]["n_documents"] == 3000 and data["dataset"]["n_classes"] == 12
+    assert [r["name"] for r in data["runs"]] == [
+        "majority",
+        "tfidf-logreg",
+        "unweighted",
+        "weighted",
+    ]
+    assert (out / "table.md").read_text() in cli_run[1]
+
+
+def test_quiet_means_no_progress_bars(cli_run):
+    _, _, stderr, _ = cli_run
+    assert stderr == ""
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"weightlab {weightlab.__version__}"
+
+
+def test_no_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
+    assert "usage: weightlab" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "--alphas needs numbers >= 0; got '-1'"),
+        ("0,-0.5", "--alphas needs numbers >= 0"),
+        ("x", "--alphas takes comma-separated numbers such as 0,0.5,1; got 'x'"),
+        ("", "--alphas needs numbers >= 0"),
+    ],
+)
+def test_bad_alphas_are_argparse_errors(capsys, value, message):
+    with pytest.raises(SystemExit) as exc:
+        main(["reproduce", "--alphas", value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "error: argument --alphas" in err and message in err
+    assert "Traceback" not in err
+
+
+def test_alphas_parse():
+    args = build_parser().parse_args(["reproduce", "--alphas", "0, 0.25,1"])
+    assert args.alphas == [0.0, 0.25, 1.0]
+    assert build_parser().parse_args(["reproduce"]).alphas == [0.0, 0.5]
+
+
+def test_unknown_engine_is_an_argparse_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["reproduce", "--engine", "nope"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'nope'" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# bad input: one line, exit code 2
+# --------------------------------------------------------------------------------------------
+
+
+def test_missing_csv(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    err = _error_line(capsys, ["reproduce", "--data", "csv:missing.csv", "--out", "r", "-q"])
+    assert "No such file" in err and "missing.csv" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_csv_with_wrong_label_column(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"text": ["a b c", "d e f"] * 5, "category": ["x", "y"] * 5}).to_csv(
+        "data.csv", index=False
+    )
+    err = _error_line(capsys, ["reproduce", "--data", "csv:data.csv", "--out", "r", "-q"])
+    assert "'label'" in err and "category" in err
+
+
+def test_directory_as_data(capsys, tmp_path):
+    err = _error_line(capsys, ["reproduce", "--data", f"csv:{tmp_path}", "-q"])
+    assert "is a directory" in err
+
+
+def test_bad_data_spec(capsys):
+    err = _error_line(capsys, ["reproduce", "--data", "nonsense", "-q"])
+    assert "Cannot read data spec 'nonsense'" in err
+
+
+def test_too_many_classes(capsys):
+    err = _error_line(capsys, ["reproduce", "--n-classes", "500", "-q"])
+    assert "n_classes must be in [2, 113]; got 500" in err
+
+
+def test_too_few_documents(capsys):
+    err = _error_line(capsys, ["reproduce", "--n-documents", "50", "--n-classes", "20", "-q"])
+    assert "n_documents=50 is too small" in err
+
+
+def test_model_without_transformer_engine(capsys):
+    err = _error_line(capsys, ["reproduce", "--model", "bert-base-uncased", "-q"])
+    assert "--model and --epochs apply to --engine transformer only" in err
+
+
+# --------------------------------------------------------------------------------------------
+# the installed console script
+# --------------------------------------------------------------------------------------------
+
+
+def test_console_script_help():
+    script = Path(sys.executable).parent / "weightlab"
+    assert script.exists(), f"console script not installed next to {sys.executable}"
+    proc = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: weightlab")
+    assert "reproduce" in proc.stdout
+    assert proc.stderr == ""

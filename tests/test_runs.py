@@ -1,0 +1,161 @@
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine, get_engine
+from weightlab.metrics import Scores
+from weightlab.runs import Run, run_name, train_run, train_runs
+from weightlab.synthetic import make_complaints
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    # Why: these fits are tiny; on a busy 2-core machine two OpenMP threads wait on each
+    # other and a 0.1 s fit takes 2-10 s.
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return make_complaints(1500, 8, seed=1)
+
+
+@pytest.fixture(scope="module")
+def runs(ds):
+    # A configured engine (one epoch) keeps this fast; train_runs takes it as is.
+    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1))
+    return train_runs(ds, engine=engine, alphas=(0.0, 0.5, 1.0), seed=0, progress=False)
+
+
+# --------------------------------------------------------------------------------------------
+# run_name
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("alpha", "tau", "expected"),
+    [
+        (0.0, 0.0, "unweighted"),
+        (0, 0.0, "unweighted"),
+        (0.5, 0.0, "weighted"),
+        (0.5000000000001, 0.0, "weighted"),
+        (1.0, 0.0, "alpha=1"),
+        (0.25, 0.0, "alpha=0.25"),
+        (2, 0.0, "alpha=2"),
+        (0.0, 1.0, "la-loss tau=1"),
+        (0.5, 1.5, "la-loss tau=1.5 alpha=0.5"),
+    ],
+)
+def test_run_name(alpha, tau, expected):
+    assert run_name(alpha, tau=tau) == expected
+
+
+# --------------------------------------------------------------------------------------------
+# train_runs
+# --------------------------------------------------------------------------------------------
+
+
+def test_train_runs_order_and_names(runs):
+    assert [r.name for r in runs] == [
+        "majority",
+        "tfidf-logreg",
+        "unweighted",
+        "weighted",
+        "alpha=1",
+    ]
+    assert [r.engine for r in runs] == [
+        "majority",
+        "tfidf-logreg",
+        "tfidf-linear",
+        "tfidf-linear",
+        "tfidf-linear",
+    ]
+    assert [r.alpha for r in runs] == [None, 0.0, 0.0, 0.5, 1.0]
+    assert all(isinstance(r, Run) and isinstance(r.scores, Scores) for r in runs)
+    assert all(r.seed == 0 and r.tau == 0.0 for r in runs)
+
+
+def test_runs_hold_logits_and_scores_of_the_test_split(ds, runs):
+    n_val, n_test = len(ds.labels_of("validation")), len(ds.labels_of("test"))
+    for r in runs:
+        assert r.validation_logits.shape == (n_val, ds.n_classes)
+        assert r.test_logits.shape == (n_test, ds.n_classes)
+        accuracy = (r.test_logits.argmax(axis=1) == ds.labels_of("test")).mean()
+        assert r.scores.overall["accuracy"] == pytest.approx(accuracy)
+        assert r.scores.by_class.index.tolist() == ds.class_names  # all present in test
+
+
+def test_weighting_is_applied(runs):
+    by = {r.name: r for r in runs}
+    assert not np.array_equal(by["unweighted"].test_logits, by["weighted"].test_logits)
+    assert not np.array_equal(by["weighted"].test_logits, by["alpha=1"].test_logits)
+    assert (
+        by["alpha=1"].scores.overall["n_classes_predicted"]
+        >= by["unweighted"].scores.overall["n_classes_predicted"]
+    )
+    assert by["majority"].scores.overall["n_classes_predicted"] == 1
+
+
+def test_record_is_json_ready(runs):
+    rec = runs[2].record()
+    assert json.loads(json.dumps(rec)) == rec
+    for key in ("name", "engine", "alpha", "accuracy", "macro_f1", "zero_f1_classes"):
+        assert key in rec
+    assert isinstance(rec["zero_f1_classes"], int)
+    assert isinstance(rec["n_classes_predicted"], int)
+    assert rec["info"]["seconds"] >= 0
+
+
+def test_train_runs_without_baselines(ds):
+    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1))
+    runs = train_runs(ds, engine=engine, alphas=[0.25], baselines=False, progress=False)
+    assert [r.name for r in runs] == ["alpha=0.25"]
+
+
+def test_train_runs_progress_false_is_quiet(ds, capsys):
+    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1))
+    train_runs(ds, engine=engine, alphas=[0.0], baselines=False, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("alphas", "match"),
+    [
+        ((), "alphas is empty"),
+        ([], "alphas is empty"),
+        ((0.0, -0.5), r"alphas must be finite and >= 0; got \[0.0, -0.5\]"),
+        ((math.inf,), "alphas must be finite and >= 0"),
+        ((math.nan,), "alphas must be finite and >= 0"),
+    ],
+)
+def test_train_runs_rejects_bad_alphas(ds, alphas, match):
+    with pytest.raises(ValueError, match=match):
+        train_runs(ds, alphas=alphas, progress=False)
+
+
+def test_train_runs_unknown_engine(ds):
+    with pytest.raises(ValueError, match="Unknown engine 'nope'"):
+        train_runs(ds, engine="nope", progress=False)
+
+
+# --------------------------------------------------------------------------------------------
+# train_run
+# --------------------------------------------------------------------------------------------
+
+
+def test_train_run_needs_a_prepared_engine():
+    with pytest.raises(RuntimeError, match="before fit_predict"):
+        train_run(get_engine("majority"))
+
+
+def test_train_run_name_and_alpha(ds):
+    majority = train_run(get_engine("majority").prepare(ds), alpha=0.5)
+    assert majority.name == "majority" and majority.alpha is None
+    named = train_run(get_engine("majority").prepare(ds), name="baseline")
+    assert named.name == "baseline"
