@@ -329,7 +329,9 @@ def _sampling_strategy(args) -> str:
     return "group_by_length" if getattr(args, "group_by_length", False) else "random"
 
 
-def _training_arguments(cfg: TransformerConfig, output_dir: str, *, seed: int, bf16: bool):
+def _training_arguments(
+    cfg: TransformerConfig, output_dir: str, *, seed: int, bf16: bool, progress: bool = True
+):
     import torch
     from transformers import TrainingArguments
 
@@ -355,6 +357,7 @@ def _training_arguments(cfg: TransformerConfig, output_dir: str, *, seed: int, b
         # pinned memory only helps host-to-GPU copies; on a CPU-only machine torch warns
         dataloader_pin_memory=torch.cuda.is_available(),
         torch_compile=cfg.torch_compile,
+        disable_tqdm=not progress,
     )
     # transformers 5 renamed two options; keep 4.x working too.
     if "train_sampling_strategy" in fields:
@@ -485,7 +488,9 @@ class TransformerEngine(Engine):
         lengths = list(self.tokenized["train"]["length"]) if cfg.group_by_length else None
         output_dir = cfg.output_dir or tempfile.mkdtemp(prefix="weightlab-transformer-")
         try:
-            args = _training_arguments(cfg, output_dir, seed=seed, bf16=bf16)
+            args = _training_arguments(
+                cfg, output_dir, seed=seed, bf16=bf16, progress=self.progress
+            )
             trainer = _trainer_class()(
                 model=model,
                 args=args,
