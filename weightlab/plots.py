@@ -13,7 +13,13 @@ import numpy as np
 from weightlab.data import TextDataset
 from weightlab.metrics import Scores
 
-__all__ = ["plot_class_sizes", "plot_f1_histograms", "plot_f1_vs_train_count"]
+__all__ = [
+    "plot_class_sizes",
+    "plot_f1_histograms",
+    "plot_f1_vs_train_count",
+    "plot_tradeoff",
+    "plot_alpha_view",
+]
 
 
 def _axes(ax, **fig_kw):
@@ -126,6 +132,8 @@ def plot_f1_vs_train_count(runs: Mapping[str, Scores], *, ax=None):
     -------
     matplotlib.axes.Axes
     """
+    if not runs:
+        raise ValueError("runs is empty; pass e.g. {'unweighted': scores0, 'weighted': scores1}.")
     ax = _axes(ax, figsize=(6, 3.8))
     markers = ["o", "s", "^", "D", "v"]
     for i, (title, scores) in enumerate(runs.items()):
@@ -145,3 +153,139 @@ def plot_f1_vs_train_count(runs: Mapping[str, Scores], *, ax=None):
     ax.set_title("Per-class F1 against class size")
     ax.legend(fontsize=8)
     return ax
+
+
+def plot_tradeoff(sweep, *, highlight: float | None = None, ax=None):
+    """Accuracy (x) against macro F1 (y) at every ``alpha`` of a sweep, joined in order.
+
+    Each point is one trained model; the line runs from ``alpha = 0`` (unweighted) to the
+    largest ``alpha``. The points at ``alpha`` = 0, 0.5, 1, 0.25 and 0.75 are labelled (unless
+    too close to another label), and ``highlight`` (an ``alpha`` on the grid) is circled in
+    red, with its values in a legend below the axes.
+    Up and to the right is better on both metrics; a line that goes up and to the *left* is
+    the trade-off: each gain in macro F1 costs accuracy.
+
+    Parameters
+    ----------
+    sweep : weightlab.sweep.AlphaSweep
+        Made by :func:`weightlab.sweep.alpha_sweep`.
+    highlight : float, optional
+        An ``alpha`` of the sweep's grid to mark (``ValueError`` if off the grid).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    ax = _axes(ax, figsize=(6, 4.2))
+    t = sweep.table()
+    alphas = t["alpha"].to_numpy()
+    acc, f1 = t["accuracy"].to_numpy(), t["macro_f1"].to_numpy()
+    ax.plot(acc, f1, color="grey", linewidth=1, zorder=1)
+    points = ax.scatter(
+        acc, f1, c=alphas, cmap="viridis", vmin=0, vmax=max(1.0, alphas.max()), s=28, zorder=2
+    )
+    cbar = ax.figure.colorbar(points, ax=ax, pad=0.02)
+    cbar.set_label("weighting exponent alpha")
+    for i in _label_points(alphas, acc, f1):
+        a, x, y = alphas[i], acc[i], f1[i]
+        name = {0.0: " (unweighted)", 0.5: " (sqrt-inverse)"}.get(round(float(a), 6), "")
+        right = x <= (acc.min() + acc.max()) / 2  # point labels away from the centre
+        ax.annotate(
+            f"alpha={a:g}{name}",
+            (x, y),
+            xytext=(7 if right else -7, -3),
+            textcoords="offset points",
+            ha="left" if right else "right",
+            va="top",
+            fontsize=8,
+        )
+    if highlight is not None:
+        row = t[t["alpha"] == sweep.run(highlight).alpha].iloc[0]
+        ax.scatter(
+            [row["accuracy"]],
+            [row["macro_f1"]],
+            s=160,
+            facecolors="none",
+            edgecolors="red",
+            linewidths=2,
+            zorder=3,
+            label=(
+                f"alpha={row['alpha']:g}: accuracy {row['accuracy']:.1%}, "
+                f"macro F1 {row['macro_f1']:.3f}"
+            ),
+        )
+        # Below the axes, so it never hides a point or a label.
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
+    spread = acc.max() - acc.min()
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0 if spread > 0.05 else 1))
+    ax.set_xlabel("accuracy on test (what routing most complaints right needs)")
+    ax.set_ylabel("macro F1 on test (every category counts)")
+    ax.set_title(
+        f"Accuracy vs macro F1 for {len(alphas)} weightings\n"
+        f"{sweep.engine} on {sweep.dataset.name} data, seed {sweep.seed}",
+        fontsize=10,
+    )
+    ax.margins(x=0.12, y=0.08)
+    return ax
+
+
+def _label_points(alphas: np.ndarray, x: np.ndarray, y: np.ndarray) -> list[int]:
+    """Indices of the points to label: all of a small grid, else 0, 0.5, 1, 0.25, 0.75 ...
+
+    ... skipping a point that lies too close (in axes-relative units) to one already labelled.
+    """
+    if len(alphas) <= 6:
+        return list(range(len(alphas)))
+    wanted = [0.0, 0.5, 1.0, 0.25, 0.75]
+    candidates = [int(np.argmin(np.abs(alphas - a))) for a in wanted if np.isclose(alphas, a).any()]
+    scale = np.array([np.ptp(x) or 1.0, np.ptp(y) or 1.0])
+    chosen: list[int] = []
+    for i in dict.fromkeys(candidates):
+        p = np.array([x[i], y[i]]) / scale
+        if all(np.hypot(*(p - np.array([x[j], y[j]]) / scale)) > 0.12 for j in chosen):
+            chosen.append(i)
+    return chosen
+
+
+def plot_alpha_view(sweep, alpha: float, *, baseline_alpha: float = 0.0, axes=None):
+    """What the alpha slider shows, as a static figure: two histograms and the trade-off.
+
+    Left to right: the per-class F1 histogram at ``baseline_alpha`` (unweighted by default),
+    the histogram at ``alpha`` (same bins and y axis), and :func:`plot_tradeoff` with
+    ``alpha`` highlighted. :func:`weightlab.widgets.alpha_explorer` redraws exactly this
+    figure when the slider moves.
+
+    Parameters
+    ----------
+    sweep : weightlab.sweep.AlphaSweep
+        Made by :func:`weightlab.sweep.alpha_sweep`.
+    alpha, baseline_alpha : float
+        Exponents on the sweep's grid (``ValueError`` otherwise).
+    axes : sequence of three Axes, optional
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The three axes.
+    """
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        _, axes = plt.subplots(1, 3, figsize=(14, 3.9), gridspec_kw={"width_ratios": [1, 1, 1.35]})
+    axes = np.asarray(axes).ravel()
+    if len(axes) != 3:
+        raise ValueError(f"plot_alpha_view draws on three axes; got {len(axes)}.")
+    base, run = sweep.run(baseline_alpha), sweep.run(alpha)
+    base_name = "unweighted" if base.alpha == 0 else "baseline"
+    plot_f1_histograms(
+        {
+            f"{base_name} (alpha={base.alpha:g})": base.scores,
+            f"class-weighted, alpha={run.alpha:g}": run.scores,
+        },
+        axes=axes[:2],
+    )
+    plot_tradeoff(sweep, highlight=run.alpha, ax=axes[2])
+    return axes

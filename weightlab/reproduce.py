@@ -5,16 +5,30 @@ runs and writes, atomically, to an output folder:
 
 - ``results.json`` - ``dataset`` (name, sizes, ``n_classes``, ``head_share``) and ``runs``
   (one object per run: ``name``, ``engine``, ``alpha``, ``accuracy``, ``macro_f1``,
-  ``zero_f1_classes``, ``n_classes_predicted``, ...), plus the article's reported figures
-  under ``article_reported``, kept apart from the computed ones;
+  ``zero_f1_classes``, ``n_classes_predicted``, ...; the same for the same command), wall-clock
+  times under ``timings``, and the article's reported figures under ``article_reported``, kept
+  apart from the computed ones;
 - ``table.md`` - the results table, computed rows and the reported rows marked as such;
 - ``per_class.csv`` - precision, recall, F1, support and training count per class and run;
-- ``f1_histograms.png`` - per-class F1 histograms, unweighted vs weighted.
+- ``f1_histograms.png`` - per-class F1 histograms, unweighted vs weighted;
+- ``logits.npz`` - what post-hoc analysis and ``weightlab report`` need: ``run_names``,
+  ``test_logits_<i>`` and ``validation_logits_<i>`` for the i-th run, ``y_test``,
+  ``y_validation``, ``train_counts`` and ``class_names`` (read it with
+  :func:`weightlab.report.load_results`).
+
+Uncertainty (:mod:`weightlab.uncertainty`): every run in ``results.json`` also has
+``accuracy_ci``, ``macro_f1_ci`` and ``zero_f1_classes_ci`` (``[low, high]``, 95% percentile
+intervals over ``n_boot`` stratified bootstrap resamples of the test set, seeded with ``seed``),
+and ``comparisons`` lists paired differences ``b - a`` on the same resamples (``a`` the
+unweighted run, ``b`` each other run of the engine): ``a``, ``b``, ``metric``, ``difference``,
+``ci``, ``p_b_better``. ``bootstrap`` records the scheme. With ``seeds=...``,
+``seed_variance`` holds the spread of the scores over training seeds.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +36,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from weightlab._io import atomic_savefig, atomic_write_json, atomic_write_text
+from weightlab._io import (
+    atomic_savefig,
+    atomic_write_bytes,
+    atomic_write_json,
+    atomic_write_text,
+)
 from weightlab.data import TextDataset
 from weightlab.runs import Run, train_runs
+from weightlab.uncertainty import RunUncertainty, run_uncertainty
 
 __all__ = ["ARTICLE_REPORTED", "Results", "reproduce"]
 
@@ -47,13 +67,21 @@ _LABELS = {
 
 @dataclass(eq=False)
 class Results:
-    """Runs of one experiment and the data set they were trained on."""
+    """Runs of one experiment and the data set they were trained on.
+
+    ``n_boot`` bootstrap resamples (seeded with ``seed``; 0 turns them off) give the intervals
+    and paired comparisons of :meth:`uncertainty`; ``seed_variance`` is the optional
+    :func:`weightlab.uncertainty.seed_variance` table.
+    """
 
     dataset: TextDataset
     runs: list[Run]
     engine: str
     seed: int
     settings: dict = field(default_factory=dict)
+    n_boot: int = 1000
+    seed_variance: pd.DataFrame | None = None
+    _uncertainty: RunUncertainty | None = field(default=None, init=False, repr=False)
 
     def run(self, name: str) -> Run:
         """The run called ``name`` (``"unweighted"``, ``"weighted"``, ``"alpha=0.25"`` ...)."""
@@ -61,6 +89,22 @@ class Results:
             if r.name == name:
                 return r
         raise KeyError(f"No run named {name!r}; runs are {[r.name for r in self.runs]}.")
+
+    def uncertainty(self) -> RunUncertainty | None:
+        """Bootstrap intervals of every run and paired differences from ``unweighted``.
+
+        Computed once (about a second for 1000 resamples of 11.6K test documents), on the
+        same stratified resamples for every run; None when ``n_boot`` is 0.
+        """
+        if self.n_boot and self._uncertainty is None:
+            self._uncertainty = run_uncertainty(
+                self.runs,
+                self.dataset.labels_of("test"),
+                class_names=self.dataset.class_names,
+                n_boot=self.n_boot,
+                seed=self.seed,
+            )
+        return self._uncertainty
 
     def table(self) -> pd.DataFrame:
         """One row per run: accuracy, macro F1, zero-F1 classes, classes predicted."""
@@ -122,20 +166,33 @@ class Results:
             "figures REPORTED in the article (ModernBERT-base on 58K real CFPB narratives, "
             "113 classes), for reference only.",
         ]
+        lines += _uncertainty_lines(self.uncertainty(), self.runs)
+        if self.seed_variance is not None:
+            lines += _seed_variance_lines(self.seed_variance)
         return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict:
         """Everything ``results.json`` holds."""
+        unc, sv = self.uncertainty(), self.seed_variance
         return {
             "dataset": self.dataset.summary(),
             "dataset_notes": list(self.dataset.notes),
             "engine": self.engine,
             "seed": self.seed,
             "settings": self.settings,
-            "runs": [r.record() for r in self.runs],
+            "runs": [_with_ci(_reproducible_record(r), unc) for r in self.runs],
+            "timings": [{"name": r.name, **_timings(r.info)} for r in self.runs],
             "article_reported": ARTICLE_REPORTED,
             "environment": {"python": platform.python_version()},
-        }
+            "comparisons": [] if unc is None else unc.records(),
+            "bootstrap": {
+                "n_boot": self.n_boot,
+                "seed": self.seed,
+                "level": 0.95,
+                "scheme": "stratified: test documents resampled with replacement within each "
+                "true class; percentile intervals",
+            },
+        } | ({} if sv is None else {"seed_variance": _seed_variance_records(sv)})
 
     def histogram_runs(self) -> dict:
         """Scores to draw in the histogram figure: unweighted and weighted when present."""
@@ -145,10 +202,9 @@ class Results:
 
     def save(self, out_dir="results") -> dict[str, Path]:
         """Write the result files atomically into ``out_dir``; return their paths."""
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
+        # Why a bare Figure, not pyplot + matplotlib.use("Agg"): switching the backend here
+        # stopped a notebook that saves results from showing any later figure.
+        from matplotlib.figure import Figure
 
         from weightlab.plots import plot_f1_histograms
 
@@ -161,17 +217,108 @@ class Results:
         buf = io.StringIO()
         self.per_class().to_csv(buf, index=False, float_format="%.6g")
         paths["per_class.csv"] = atomic_write_text(out / "per_class.csv", buf.getvalue())
-        axes = plot_f1_histograms(self.histogram_runs())
-        fig = np.asarray(axes).ravel()[0].figure
+        runs = self.histogram_runs()
+        fig = Figure(figsize=(4.2 * len(runs), 3.4))
+        plot_f1_histograms(runs, axes=fig.subplots(1, len(runs), sharex=True, sharey=True))
         fig.suptitle(f"Per-class F1 on {self.dataset.name} data ({self.engine})", fontsize=11)
         fig.tight_layout()
         paths["f1_histograms.png"] = atomic_savefig(fig, out / "f1_histograms.png", dpi=120)
-        plt.close(fig)
+        paths["logits.npz"] = atomic_write_bytes(out / "logits.npz", _logits_npz(self))
         return paths
+
+
+def _logits_npz(results: Results) -> bytes:
+    # Why positional keys: run names ("la-loss tau=1") are not safe npz member names.
+    ds = results.dataset
+    arrays = {
+        "run_names": np.array([r.name for r in results.runs], dtype=str),
+        "class_names": np.array(ds.class_names, dtype=str),
+        "train_counts": ds.train_counts.astype(np.int64),
+        "y_test": ds.labels_of("test").astype(np.int64),
+        "y_validation": ds.labels_of("validation").astype(np.int64),
+    }
+    for i, r in enumerate(results.runs):
+        arrays[f"test_logits_{i}"] = np.asarray(r.test_logits)
+        arrays[f"validation_logits_{i}"] = np.asarray(r.validation_logits)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return buf.getvalue()
+
+
+def _is_timing(key: str) -> bool:
+    return key == "seconds" or key.endswith(("_seconds", "_per_second"))
+
+
+def _timings(info: dict) -> dict:
+    return {k: v for k, v in info.items() if _is_timing(k)}
+
+
+def _reproducible_record(run: Run) -> dict:
+    # Why: wall-clock times differ between two identical runs; "runs" keeps what the same
+    # command reproduces exactly, and the times go under "timings".
+    rec = run.record()
+    rec["info"] = {k: v for k, v in rec["info"].items() if not _is_timing(k)}
+    return rec
 
 
 def _fmt(value, spec: str) -> str:
     return "" if value is None else format(value, spec)
+
+
+def _with_ci(rec: dict, unc: RunUncertainty | None) -> dict:
+    ci = None if unc is None else unc.intervals[rec["name"]]
+    for metric in ("accuracy", "macro_f1", "zero_f1_classes"):
+        rec[f"{metric}_ci"] = None if ci is None else list(ci.ci(metric))
+    return rec
+
+
+def _uncertainty_lines(unc: RunUncertainty | None, runs: list[Run]) -> list[str]:
+    # Why bullets, not table rows: the results table above stays exactly the article's.
+    if unc is None:
+        return []
+    first = next(iter(unc.intervals.values()))
+    lines = [
+        "",
+        f"{first.level:.0%} bootstrap intervals ({first.n_boot} stratified resamples of the "
+        f"{first.n_test:,} test documents, seed {first.seed}):",
+        "",
+    ]
+    for r in runs:
+        label = _LABELS.get(r.name, r.name)
+        lines.append(f"- {label}: {unc.intervals[r.name].describe()}")
+    lines += [
+        "",
+        "Resampling keeps every class's test support, so a class with no correct prediction "
+        "stays at zero in every resample: the zero-F1 interval sits at or above the observed "
+        "count. Compare runs with the paired differences below.",
+    ]
+    if unc.comparisons:
+        ref = unc.comparisons[0].names[0]
+        lines += ["", f"Paired differences from {ref} (b - a on the same resamples):", ""]
+        for c in unc.comparisons:
+            lines.append(f"- {c.names[1]} vs {ref}:")
+            lines += [f"  - {c.line(m)}" for m in ("accuracy", "macro_f1", "zero_f1_classes")]
+    return lines
+
+
+def _seed_variance_records(sv: pd.DataFrame) -> list[dict]:
+    # Why json round trip: numpy scalars -> plain floats / ints, NaN std of one seed -> null.
+    return json.loads(sv.reset_index().to_json(orient="records"))
+
+
+def _seed_variance_lines(sv: pd.DataFrame) -> list[str]:
+    lines = ["", "Spread over training seeds (same split; mean +- std, min to max):", ""]
+    for alpha, row in sv.iterrows():
+        lines.append(
+            f"- {row['run']} (alpha={alpha:g}, {row['n_seeds']} seeds): "
+            f"accuracy {row['accuracy_mean']:.1%} +- {100 * row['accuracy_std']:.1f} pp "
+            f"({row['accuracy_min']:.1%} to {row['accuracy_max']:.1%}); "
+            f"macro F1 {row['macro_f1_mean']:.3f} +- {row['macro_f1_std']:.3f} "
+            f"({row['macro_f1_min']:.3f} to {row['macro_f1_max']:.3f}); "
+            f"zero-F1 classes {row['zero_f1_classes_mean']:.1f} +- "
+            f"{row['zero_f1_classes_std']:.1f}"
+        )
+    return lines
 
 
 def reproduce(
@@ -179,10 +326,14 @@ def reproduce(
     *,
     engine="tfidf-linear",
     alphas=(0.0, 0.5),
+    taus=(),
     seed: int = 0,
     out: str | Path | None = "results",
     baselines: bool = True,
     progress: bool = True,
+    n_boot: int = 1000,
+    seeds=None,
+    cache=True,
     **data_kwargs,
 ) -> Results:
     """Run the article's table: majority, TF-IDF + LR, and ``engine`` at each alpha.
@@ -196,6 +347,9 @@ def reproduce(
         ``"tfidf-linear"`` (default), ``"transformer"``, or a configured engine.
     alphas : sequence of float
         Class-weight exponents; 0 is named ``unweighted`` and 0.5 ``weighted``.
+    taus : sequence of float, default ()
+        Also train the engine with the logit-adjusted loss at each tau (runs named
+        ``la-loss tau=X``; see :func:`weightlab.runs.train_runs`).
     seed : int
         Seed of the data generation / split and of every training run.
     out : path or None
@@ -204,6 +358,17 @@ def reproduce(
         Include the majority and TF-IDF + logistic regression rows.
     progress : bool
         Show progress bars.
+    n_boot : int, default 1000
+        Bootstrap resamples for the intervals and paired comparisons in ``results.json``
+        and ``table.md`` (about a second); 0 leaves them out (``null``, no comparisons).
+    seeds : sequence of int, optional
+        Training seeds for :func:`weightlab.uncertainty.seed_variance` at every alpha (trains
+        ``len(alphas) * len(seeds)`` more models); adds ``seed_variance`` to the results.
+    cache : bool, path or Cache, default True
+        On-disk cache (:mod:`weightlab.cache`; ``$WEIGHTLAB_CACHE`` or ``~/.cache/weightlab``
+        for True): the generated corpus, TF-IDF features and every run's logits are loaded
+        from there when the data and configuration match, so a repeated call only scores
+        and writes. False or None: compute everything.
     **data_kwargs
         Passed to :func:`weightlab.data.load_data` (e.g. ``n_documents`` for synthetic data,
         ``text_column`` / ``label_column`` for tables).
@@ -212,11 +377,28 @@ def reproduce(
     -------
     Results
     """
+    from weightlab import _dist
+    from weightlab.cache import as_cache, cached_synthetic
     from weightlab.data import load_data
 
-    dataset = data if isinstance(data, TextDataset) else load_data(data, seed=seed, **data_kwargs)
+    store = as_cache(cache)
+    if isinstance(data, TextDataset):
+        dataset = data
+    elif store is not None and str(data).strip().lower() == "synthetic":
+        dataset = cached_synthetic(store, seed=seed, **data_kwargs)
+    else:
+        dataset = load_data(data, seed=seed, **data_kwargs)
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
+        raise ValueError(f"n_boot must be a whole number >= 0 (0: no intervals); got {n_boot!r}.")
     runs = train_runs(
-        dataset, engine=engine, alphas=alphas, seed=seed, baselines=baselines, progress=progress
+        dataset,
+        engine=engine,
+        alphas=alphas,
+        taus=taus,
+        seed=seed,
+        baselines=baselines,
+        progress=progress,
+        cache=store,
     )
     results = Results(
         dataset=dataset,
@@ -226,8 +408,16 @@ def reproduce(
         settings={
             "alphas": [float(a) for a in alphas],
             "data": str(data) if isinstance(data, str) else data.name,
-        },
+        }
+        | ({"taus": [float(t) for t in taus]} if len(taus) else {}),
+        n_boot=int(n_boot),
     )
-    if out is not None:
+    if seeds is not None:
+        from weightlab.uncertainty import seed_variance
+
+        results.seed_variance = seed_variance(
+            dataset, engine=engine, alphas=alphas, seeds=seeds, progress=progress
+        )
+    if out is not None and _dist.is_main_process():  # under torchrun: rank 0 writes
         results.save(out)
     return results

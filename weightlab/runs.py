@@ -3,6 +3,11 @@
 :func:`train_runs` is the experiment behind the article's table: featurise once, then train
 the chosen engine at each weighting exponent ``alpha`` (``0`` = unweighted, ``0.5`` =
 sqrt-inverse), plus the baselines.
+
+With ``cache=`` (on by default in :func:`weightlab.reproduce`) the validation and test
+logits of every run are stored on disk (:mod:`weightlab.cache`), keyed by the data's
+fingerprint, the engine and its config, the engine's source code, alpha, tau, beta,
+max_ratio, the seed and the library versions; a repeated run is loaded and only scored.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from weightlab.cache import Cache, as_cache, config_dict
 from weightlab.data import TextDataset
-from weightlab.engines import Engine, get_engine
+from weightlab.engines import Engine, EngineOutput, get_engine
 from weightlab.metrics import Scores, scores_from_logits
 from weightlab.weights import weights_from_counts
 
@@ -45,6 +51,9 @@ class Run:
     test_logits: np.ndarray
     scores: Scores
     info: dict = field(default_factory=dict)
+    # Loaded from the on-disk cache rather than trained (not written to results.json, so
+    # that a repeated experiment writes the same file).
+    cached: bool = False
 
     def record(self) -> dict:
         """The run as a JSON-ready row of ``results.json``."""
@@ -76,6 +85,7 @@ def train_run(
     name: str | None = None,
     beta: float | None = None,
     max_ratio: float | None = None,
+    cache=None,
 ) -> Run:
     """Train a prepared engine once and score it on the test split.
 
@@ -93,8 +103,29 @@ def train_run(
         Run name; default from :func:`run_name`.
     beta, max_ratio
         Passed to :func:`weightlab.weights.weights_from_counts`.
+    cache : Cache, path, bool or None
+        On-disk cache of the logits (see :func:`weightlab.cache.as_cache`); a hit skips the
+        fit (``info`` is the original fit's) and sets ``Run.cached``. None (default): train.
     """
     ds: TextDataset = engine._require_prepared()
+    opts = dict(alpha=alpha, tau=tau, seed=seed, beta=beta, max_ratio=max_ratio)
+    store = as_cache(cache)
+    key = _run_key(store, ds, engine, **opts) if store is not None else None
+    out = _load_run(store, key) if key is not None else None
+    cached = out is not None
+    if out is None:
+        out = _fit(engine, ds, **opts)
+        if key is not None:
+            store.put(
+                "run",
+                key,
+                {"validation_logits": out.validation_logits, "test_logits": out.test_logits},
+                {"info": out.info},
+            )
+    return _make_run(engine, ds, out, alpha=alpha, tau=tau, seed=seed, name=name, cached=cached)
+
+
+def _fit(engine: Engine, ds: TextDataset, *, alpha, tau, seed, beta, max_ratio) -> EngineOutput:
     weight = None
     if (alpha or beta is not None) and engine.name != "majority":
         weight = weights_from_counts(
@@ -103,6 +134,75 @@ def train_run(
     start = time.perf_counter()
     out = engine.fit_predict(class_weight=weight, tau=tau, seed=seed)
     info = dict(out.info, seconds=round(time.perf_counter() - start, 3))
+    return EngineOutput(out.validation_logits, out.test_logits, info)
+
+
+def _code_digest(engine: Engine) -> str:
+    """Hash of the source of the engine's module and of the loss: editing either retrains."""
+    import hashlib
+    import sys
+    from pathlib import Path
+
+    from weightlab import weights
+    from weightlab.engines import base
+
+    h = hashlib.sha256()
+    for module in (sys.modules[type(engine).__module__], base, weights):
+        path = getattr(module, "__file__", None)
+        if path:
+            h.update(Path(path).read_bytes())
+    return h.hexdigest()
+
+
+def _versions() -> dict:
+    from importlib import metadata
+
+    from weightlab import __version__
+
+    out = {"weightlab": __version__}
+    for dist in ("numpy", "scipy", "scikit-learn", "torch", "transformers"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:  # pragma: no cover - all are dependencies
+            out[dist] = None
+    return out
+
+
+def _run_key(
+    store: Cache, ds: TextDataset, engine: Engine, *, alpha, tau, seed, beta, max_ratio
+) -> str | None:
+    """Cache key of one run, or None when the engine's config has no stable form."""
+    config = config_dict(engine.config)
+    if config is None:
+        return None
+    return store.key(
+        "run",
+        data=ds.fingerprint(),
+        engine=engine.name,
+        engine_class=f"{type(engine).__module__}.{type(engine).__qualname__}",
+        config=config,
+        alpha=float(alpha or 0.0),
+        tau=float(tau),
+        seed=int(seed),
+        beta=beta,
+        max_ratio=max_ratio,
+        code=_code_digest(engine),
+        versions=_versions(),
+    )
+
+
+def _load_run(store: Cache, key: str) -> EngineOutput | None:
+    hit = store.load("run", key)
+    if hit is None:
+        return None
+    arrays, meta = hit
+    return EngineOutput(arrays["validation_logits"], arrays["test_logits"], meta.get("info", {}))
+
+
+def _make_run(
+    engine: Engine, ds: TextDataset, out: EngineOutput, *, alpha, tau, seed, name, cached=False
+) -> Run:
+    info = out.info
     scores = scores_from_logits(
         out.test_logits,
         ds.labels_of("test"),
@@ -125,6 +225,7 @@ def train_run(
         test_logits=out.test_logits,
         scores=scores,
         info=info,
+        cached=cached,
     )
 
 
@@ -133,11 +234,13 @@ def train_runs(
     *,
     engine: str | Engine = "tfidf-linear",
     alphas=(0.0, 0.5),
+    taus=(),
     seed: int = 0,
     baselines: bool = True,
     progress: bool = True,
+    cache=None,
 ) -> list[Run]:
-    """Train the article's runs: baselines, then ``engine`` at every alpha.
+    """Train the article's runs: baselines, then ``engine`` at every alpha (and tau).
 
     Parameters
     ----------
@@ -147,6 +250,10 @@ def train_runs(
         Registry name (``"tfidf-linear"``, ``"transformer"``, ...) or a configured engine.
     alphas : sequence of float
         Class-weight exponents to train the engine at.
+    taus : sequence of float, default ()
+        Also train the engine unweighted with the logit-adjusted loss (Menon et al. 2021) at
+        each of these strengths (e.g. ``(1.0,)``); the runs are named ``la-loss tau=X``.
+        The engine must support it (``tfidf-linear``, ``transformer``).
     seed : int
         Training seed of every run.
     baselines : bool
@@ -154,11 +261,15 @@ def train_runs(
         ``tfidf-linear`` when that is the engine).
     progress : bool
         Show a progress bar over the runs.
+    cache : Cache, path, bool or None
+        On-disk cache of TF-IDF features and of every run's logits (see
+        :func:`weightlab.cache.as_cache`). A run found there is loaded, and an engine whose
+        runs are all cached is never prepared. None (default): compute everything.
 
     Returns
     -------
     list of Run
-        Baselines first, then one run per alpha in the given order.
+        Baselines first, then one run per alpha, then one per tau, in the given order.
     """
     from tqdm.auto import tqdm
 
@@ -167,25 +278,50 @@ def train_runs(
         raise ValueError("alphas is empty; give at least one exponent, e.g. (0.0, 0.5).")
     if any(a < 0 or not math.isfinite(a) for a in alphas):
         raise ValueError(f"alphas must be finite and >= 0; got {alphas}.")
+    try:
+        taus = [float(t) for t in taus]
+    except (TypeError, ValueError):
+        raise ValueError(f"taus must be a sequence of numbers, e.g. (1.0,); got {taus!r}") from None
+    if any(t == 0 or not math.isfinite(t) for t in taus):
+        raise ValueError(
+            f"taus must be finite and non-zero (tau=0 is the unweighted run); got {taus}."
+        )
     main = get_engine(engine) if isinstance(engine, str) else engine
-    jobs: list[tuple[Engine, float | None]] = []
+    jobs: list[tuple[Engine, float | None, float]] = []
     if baselines:
-        jobs.append((get_engine("majority"), None))
-        jobs.append((get_engine("tfidf-logreg"), None))
-    jobs += [(main, a) for a in alphas]
+        jobs.append((get_engine("majority"), None, 0.0))
+        jobs.append((get_engine("tfidf-logreg"), None, 0.0))
+    jobs += [(main, a, 0.0) for a in alphas]
+    jobs += [(main, 0.0, t) for t in taus]
 
+    store = as_cache(cache)
     runs, prepared = [], set()
     shared_features = {}  # TfidfConfig -> TfidfFeatures: both TF-IDF engines featurise once
     bar = tqdm(jobs, desc="runs", disable=not progress)
-    for eng, alpha in bar:
-        bar.set_postfix_str(eng.name if alpha is None else f"{eng.name} alpha={alpha:g}")
+    for eng, alpha, tau in bar:
+        bar.set_postfix_str(
+            eng.name
+            if alpha is None
+            else f"{eng.name} " + (f"tau={tau:g}" if tau else f"alpha={alpha:g}")
+        )
+        eng.progress = progress
+        opts = dict(alpha=0.0 if alpha is None else alpha, tau=tau, seed=seed)
+        run_key = (
+            _run_key(store, dataset, eng, **opts, beta=None, max_ratio=None)
+            if store is not None
+            else None
+        )
+        out = _load_run(store, run_key) if run_key is not None else None
+        if out is not None:  # cached: no need to featurise or train
+            runs.append(_make_run(eng, dataset, out, **opts, name=None, cached=True))
+            continue
         if id(eng) not in prepared:
             if eng.name.startswith("tfidf"):
                 key = eng.config.features
-                eng.prepare(dataset, features=shared_features.get(key))
+                eng.prepare(dataset, features=shared_features.get(key), cache=store)
                 shared_features[key] = eng.features
             else:
                 eng.prepare(dataset)
             prepared.add(id(eng))
-        runs.append(train_run(eng, alpha=0.0 if alpha is None else alpha, seed=seed))
+        runs.append(train_run(eng, **opts, cache=store))
     return runs

@@ -368,6 +368,11 @@ def _training_arguments(
         kwargs["warmup_ratio"] = cfg.warmup_ratio
     else:
         kwargs["warmup_steps"] = cfg.warmup_ratio  # a float < 1 is a ratio in transformers 5
+    if int(os.environ.get("WORLD_SIZE", "1") or 1) > 1 and not torch.cuda.is_available():
+        # Several CPU processes (torchrun / accelerate launch without GPUs): accelerate only
+        # sets up DDP on CPU when told so; without use_cpu every process trains alone.
+        kwargs["use_cpu"] = True
+        kwargs["ddp_backend"] = "gloo"
     return TrainingArguments(**kwargs)
 
 

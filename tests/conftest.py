@@ -1,0 +1,21 @@
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_weightlab_cache(tmp_path_factory):
+    """Module and session fixtures cache into a temporary folder, never ~/.cache/weightlab."""
+    before = os.environ.get("WEIGHTLAB_CACHE")
+    os.environ["WEIGHTLAB_CACHE"] = str(tmp_path_factory.mktemp("weightlab-cache-session"))
+    yield
+    if before is None:
+        os.environ.pop("WEIGHTLAB_CACHE", None)
+    else:
+        os.environ["WEIGHTLAB_CACHE"] = before
+
+
+@pytest.fixture(autouse=True)
+def _isolated_weightlab_cache(tmp_path_factory, monkeypatch):
+    """Each test starts from its own empty cache folder."""
+    monkeypatch.setenv("WEIGHTLAB_CACHE", str(tmp_path_factory.mktemp("weightlab-cache")))

