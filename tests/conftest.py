@@ -19,3 +19,14 @@ def _session_weightlab_cache(tmp_path_factory):
 def _isolated_weightlab_cache(tmp_path_factory, monkeypatch):
     """Each test starts from its own empty cache folder."""
     monkeypatch.setenv("WEIGHTLAB_CACHE", str(tmp_path_factory.mktemp("weightlab-cache")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_torch_thread():
+    """Tests fit tiny models: on a busy 2-core machine two OpenMP threads wait on each other."""
+    import torch
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)

@@ -26,15 +26,6 @@ Z = np.array([[2.0, 0.0], [2.0, 1.5], [0.0, 1.0]])  # margins (class 0 - class 1
 Y = np.array([0, 1, 1])
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    # Why: tiny fits; two OpenMP threads on a busy 2-core machine wait on each other.
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def _random_problem(n=400, n_classes=9, seed=0):
     """Long-tailed labels and noisy logits; class 8 never occurs in y (but may be predicted)."""
     rng = np.random.default_rng(seed)

@@ -7,22 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import torch
 
 import weightlab
 from weightlab.cli import build_parser, main
 
 SMALL = ["--data", "synthetic", "--n-documents", "3000", "--n-classes", "12"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    # Why: these fits are tiny; on a busy 2-core machine two OpenMP threads wait on each
-    # other and a 0.1 s fit takes 2-10 s.
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 
 @pytest.fixture(scope="module")

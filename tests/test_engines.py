@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-import torch
 
 from weightlab.data import make_dataset
 from weightlab.engines import (
@@ -17,16 +16,6 @@ from weightlab.synthetic import make_complaints
 from weightlab.weights import weights_from_counts
 
 CPU_ENGINES = ("majority", "tfidf-logreg", "tfidf-linear")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    # Why: these fits are tiny; on a busy 2-core machine two OpenMP threads wait on each
-    # other and a 0.1 s fit takes 2-10 s.
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 
 @pytest.fixture(scope="module")

@@ -4,23 +4,12 @@ import stat
 
 import pandas as pd
 import pytest
-import torch
 
 from weightlab.reproduce import ARTICLE_REPORTED, Results, reproduce
 from weightlab.synthetic import make_complaints
 
 FILES = ("results.json", "table.md", "per_class.csv", "f1_histograms.png", "logits.npz")
 RUN_NAMES = ["majority", "tfidf-logreg", "unweighted", "weighted"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    # Why: these fits are tiny; on a busy 2-core machine two OpenMP threads wait on each
-    # other and a 0.1 s fit takes 2-10 s.
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 
 @pytest.fixture(scope="module")

@@ -3,22 +3,11 @@ import math
 
 import numpy as np
 import pytest
-import torch
 
 from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine, get_engine
 from weightlab.metrics import Scores
 from weightlab.runs import Run, run_name, train_run, train_runs
 from weightlab.synthetic import make_complaints
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    # Why: these fits are tiny; on a busy 2-core machine two OpenMP threads wait on each
-    # other and a 0.1 s fit takes 2-10 s.
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-import torch
 from matplotlib.axes import Axes
 
 from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine
@@ -13,15 +12,6 @@ from weightlab.synthetic import make_complaints
 matplotlib.use("Agg")
 
 GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    # Why: tiny fits; two OpenMP threads on a busy 2-core machine wait on each other.
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 from sklearn.metrics import f1_score
 
 from weightlab.cli import build_parser, main
@@ -25,15 +24,6 @@ from weightlab.uncertainty import (
 )
 
 NAMES = [f"c{i}" for i in range(6)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    # Why: tiny fits; two OpenMP threads on a busy 2-core machine wait on each other.
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 
 def _labels(n=300, seed=0, accuracy=0.7):

@@ -4,7 +4,6 @@ import ipywidgets as widgets
 import matplotlib
 import numpy as np
 import pytest
-import torch
 
 from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine
 from weightlab.sweep import alpha_sweep
@@ -12,14 +11,6 @@ from weightlab.synthetic import make_complaints
 from weightlab.widgets import AlphaExplorer, alpha_explorer
 
 matplotlib.use("Agg")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 
 @pytest.fixture(scope="module")
