@@ -45,13 +45,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from weightlab._io import atomic_write_bytes
 
 __all__ = [
     "ENV_VAR",
@@ -224,19 +226,9 @@ class Cache:
         }
         text = json.dumps(manifest, default=_json_default)
         clean[_MANIFEST] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-        path = self.path(kind, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **clean)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        buf = io.BytesIO()
+        np.savez(buf, **clean)
+        return atomic_write_bytes(self.path(kind, key), buf.getvalue())
 
     def put(self, kind: str, key: str, arrays: dict, meta: dict | None = None) -> bool:
         """:meth:`save`, tolerant: only on the main process, and a write error is a warning.
