@@ -115,6 +115,13 @@ def _fmt_bound(metric: str, value: float) -> str:
     return f"{100 * value:.1f}" if metric == "accuracy" else _fmt_value(metric, value)
 
 
+def _table_ci(table: pd.DataFrame, metric: str) -> tuple[float, float]:
+    """``(low, high)`` of ``metric`` in a bootstrap table (shared by both result types)."""
+    _check_ci_metric(metric)
+    row = table.loc[metric]
+    return float(row["low"]), float(row["high"])
+
+
 @dataclass(frozen=True, eq=False)
 class BootstrapCI:
     """Bootstrap intervals of one set of predictions (made by :func:`bootstrap_ci`).
@@ -150,9 +157,7 @@ class BootstrapCI:
 
     def ci(self, metric: str) -> tuple[float, float]:
         """The interval ``(low, high)`` of ``metric``."""
-        _check_ci_metric(metric)
-        row = self.table.loc[metric]
-        return float(row["low"]), float(row["high"])
+        return _table_ci(self.table, metric)
 
     def describe(self) -> str:
         """One line, e.g. ``accuracy 58.0% [57.1, 58.9]; macro F1 0.216 [0.205, 0.227]; ...``."""
@@ -204,9 +209,7 @@ class PairedBootstrap:
 
     def ci(self, metric: str) -> tuple[float, float]:
         """The interval ``(low, high)`` of the difference ``b - a`` in ``metric``."""
-        _check_ci_metric(metric)
-        row = self.table.loc[metric]
-        return float(row["low"]), float(row["high"])
+        return _table_ci(self.table, metric)
 
     def line(self, metric: str) -> str:
         """E.g. ``macro F1 +0.017, 95% CI [0.009, 0.025]; weighted better in 99.8% ...``."""
