@@ -268,7 +268,7 @@ def test_choose_alpha_rejects_bad_runs():
 @pytest.fixture(scope="module")
 def la_runs():
     ds = make_complaints(1500, 8, seed=1)
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=2))
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=2))
     runs = train_runs(
         ds, engine=engine, alphas=(0.0,), taus=(1.0,), baselines=False, progress=False
     )

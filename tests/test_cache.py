@@ -211,7 +211,7 @@ def test_corrupt_features_are_rebuilt(ds, cache):
 
 
 def test_cached_run_returns_identical_logits(ds, cache):
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1)).prepare(ds)
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds)
     engine.progress = False
     fresh = train_run(engine, alpha=0.5, cache=cache)
     hit = train_run(engine, alpha=0.5, cache=cache)
@@ -234,7 +234,7 @@ def test_cached_run_returns_identical_logits(ds, cache):
     ],
 )
 def test_run_key_changes_with_the_run(ds, cache, change):
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1)).prepare(ds)
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds)
     engine.progress = False
     train_run(engine, alpha=0.5, cache=cache)
     other = train_run(engine, **{"alpha": 0.5, **change}, cache=cache)
@@ -242,9 +242,9 @@ def test_run_key_changes_with_the_run(ds, cache, change):
 
 
 def test_run_key_changes_with_the_config_and_the_data(ds, cache):
-    one = TfidfLinearEngine(TfidfLinearConfig(epochs=1)).prepare(ds)
-    two = TfidfLinearEngine(TfidfLinearConfig(epochs=1, learning_rate=0.1)).prepare(ds)
-    other_data = TfidfLinearEngine(TfidfLinearConfig(epochs=1)).prepare(
+    one = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds)
+    two = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1, learning_rate=0.1)).prepare(ds)
+    other_data = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(
         make_complaints(1500, 8, seed=4)
     )
     for engine in (one, two, other_data):
@@ -254,7 +254,7 @@ def test_run_key_changes_with_the_config_and_the_data(ds, cache):
 
 
 def test_corrupt_run_is_rebuilt_with_the_same_logits(ds, cache):
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1)).prepare(ds)
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds)
     engine.progress = False
     fresh = train_run(engine, alpha=0.5, cache=cache)
     path = _only_file(cache, "run")

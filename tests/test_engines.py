@@ -72,7 +72,7 @@ def test_get_engine_returns_a_fresh_engine(name, cls):
 
 
 def test_get_engine_uses_the_given_config():
-    cfg = TfidfLinearConfig(epochs=1)
+    cfg = TfidfLinearConfig(max_epochs=1)
     assert get_engine("tfidf-linear", cfg).config is cfg
     assert get_engine("tfidf-linear").config == TfidfLinearConfig()
     assert get_engine("tfidf-logreg").config == TfidfLogRegConfig()
@@ -107,7 +107,8 @@ def test_engine_logits_shape_and_finite(ds, name):
 def test_linear_logits_shape_and_finite(ds, unweighted, inverse_weighted):
     _check_output(ds, unweighted)
     _check_output(ds, inverse_weighted)
-    assert unweighted.info["epochs"] == TfidfLinearConfig().epochs
+    assert 1 <= unweighted.info["best_epoch"] <= unweighted.info["epochs"]
+    assert unweighted.info["epochs"] <= TfidfLinearConfig().max_epochs
     assert unweighted.info["fit_seconds"] > 0
 
 
@@ -182,7 +183,7 @@ def test_logreg_rejects_tau(ds):
 
 def test_linear_same_seed_same_logits(ds):
     # Two fresh engines, each featurising again: nothing is carried over between fits.
-    cfg = TfidfLinearConfig(epochs=1)
+    cfg = TfidfLinearConfig(max_epochs=1)
     first = TfidfLinearEngine(cfg).prepare(ds)
     second = TfidfLinearEngine(cfg).prepare(ds)
     a, b = first.fit_predict(seed=0), second.fit_predict(seed=0)
@@ -202,7 +203,7 @@ def test_logreg_same_seed_same_logits(ds):
 
 
 def test_linear_progress_bar_can_be_silenced(capsys):
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1)).prepare(_hand_made())
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(_hand_made())
     engine.progress = False
     engine.fit_predict(seed=0)
     assert capsys.readouterr().err == ""
@@ -218,7 +219,7 @@ def test_linear_progress_bar_can_be_silenced(capsys):
 def test_class_absent_from_training_gets_a_column(name, weighted):
     small = _hand_made()
     assert small.n_classes == 3 and small.train_counts[2] == 0
-    engine = get_engine(name, TfidfLinearConfig(epochs=2) if name == "tfidf-linear" else None)
+    engine = get_engine(name, TfidfLinearConfig(max_epochs=2) if name == "tfidf-linear" else None)
     w = weights_from_counts(small.train_counts, alpha=0.5) if weighted else None
     out = engine.prepare(small).fit_predict(class_weight=w, seed=0)
     _check_output(small, out)
@@ -256,8 +257,8 @@ def test_prepare_adopts_precomputed_features(ds, linear):
         (TfidfLogRegConfig, {"C": 0.0}, "C must be > 0; got 0.0"),
         (TfidfLogRegConfig, {"max_iter": 0}, "max_iter must be >= 1; got 0"),
         (TfidfLinearConfig, {"hidden": -1}, "hidden must be >= 0; got -1"),
-        (TfidfLinearConfig, {"epochs": 0}, "epochs and batch_size must be >= 1; got 0, 1024"),
-        (TfidfLinearConfig, {"batch_size": 0}, "epochs and batch_size must be >= 1; got 2, 0"),
+        (TfidfLinearConfig, {"max_epochs": 0}, "max_epochs must be a whole number >= 1; got 0"),
+        (TfidfLinearConfig, {"batch_size": 0}, "batch_size must be a whole number >= 1; got 0"),
         (TfidfLinearConfig, {"learning_rate": 0.0}, "learning_rate must be > 0; got 0.0"),
         (TfidfLinearConfig, {"dropout": 1.0}, r"dropout must be in \[0, 1\); got 1.0"),
     ],
@@ -269,6 +270,8 @@ def test_config_validation(cls, kwargs, match):
 
 def test_mlp_variant_trains(ds):
     small = _hand_made()
-    cfg = TfidfLinearConfig(hidden=8, epochs=3, dropout=0.1, features=TfidfConfig(min_df=1))
+    cfg = TfidfLinearConfig(
+        hidden=8, max_epochs=3, learning_rate=0.5, dropout=0.1, features=TfidfConfig(min_df=1)
+    )
     out = TfidfLinearEngine(cfg).prepare(small).fit_predict(seed=0)
     _check_output(small, out)

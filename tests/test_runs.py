@@ -18,7 +18,7 @@ def ds():
 @pytest.fixture(scope="module")
 def runs(ds):
     # A configured engine (one epoch) keeps this fast; train_runs takes it as is.
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1))
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1))
     return train_runs(ds, engine=engine, alphas=(0.0, 0.5, 1.0), seed=0, progress=False)
 
 
@@ -102,13 +102,13 @@ def test_record_is_json_ready(runs):
 
 
 def test_train_runs_without_baselines(ds):
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1))
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1))
     runs = train_runs(ds, engine=engine, alphas=[0.25], baselines=False, progress=False)
     assert [r.name for r in runs] == ["alpha=0.25"]
 
 
 def test_train_runs_progress_false_is_quiet(ds, capsys):
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1))
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1))
     train_runs(ds, engine=engine, alphas=[0.0], baselines=False, progress=False)
     assert capsys.readouterr().err == ""
 

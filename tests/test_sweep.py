@@ -26,7 +26,7 @@ def ds():
 
 
 def _engine():
-    return TfidfLinearEngine(TfidfLinearConfig(epochs=2))
+    return TfidfLinearEngine(TfidfLinearConfig(max_epochs=2))
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,7 @@ def test_shared_batches_give_the_same_model_as_a_fresh_engine(ds):
     sweep = TfidfLinearEngine().prepare(ds)
     sweep.progress = False
     sweep.fit_predict(seed=0)  # fills the batch cache for seed 0
-    assert sweep._epochs  # the shuffled batches are kept for the next fit
+    assert sweep._batches._kept  # the shuffled batches are kept for the next fit
     reused = sweep.fit_predict(class_weight=w, seed=0)
     fresh = TfidfLinearEngine().prepare(ds, features=sweep.features)
     fresh.progress = False
@@ -76,22 +76,22 @@ def test_shared_batches_give_the_same_model_as_a_fresh_engine(ds):
 
 
 def test_batches_are_not_kept_for_huge_matrices(ds, monkeypatch):
-    import weightlab.engines.tfidf as tfidf
+    import weightlab.engines.linear as linear
 
     kept = TfidfLinearEngine().prepare(ds)
     kept.progress = False
     expected = kept.fit_predict(seed=0).test_logits
-    monkeypatch.setattr(tfidf, "_KEEP_BATCHES_NNZ", 10)
+    monkeypatch.setattr(linear, "_KEEP_BATCHES_NNZ", 10)
     engine = TfidfLinearEngine().prepare(ds, features=kept.features)
     engine.progress = False
     # batches built one at a time: the same rows in the same order, so the same model
     np.testing.assert_array_equal(engine.fit_predict(seed=0).test_logits, expected)
-    assert engine._epochs == {}
+    assert engine._batches._kept == {}
 
 
 def test_fit_restores_torch_threads(ds):
     before = torch.get_num_threads()
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1, num_threads=1)).prepare(ds)
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1, num_threads=1)).prepare(ds)
     engine.progress = False
     engine.fit_predict(seed=0)
     assert torch.get_num_threads() == before
@@ -106,14 +106,14 @@ def test_float64_features_train(ds):
         n_features=f.n_features,
         seconds=0.0,
     )
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1)).prepare(ds, features=as64)
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds, features=as64)
     engine.progress = False
     out = engine.fit_predict(seed=0)
     assert out.test_logits.dtype == np.float32 and np.isfinite(out.test_logits).all()
 
 
 def test_mlp_trains_through_the_sparse_product(ds):
-    cfg = TfidfLinearConfig(hidden=16, epochs=3, dropout=0.1)
+    cfg = TfidfLinearConfig(hidden=16, max_epochs=3, dropout=0.1)
     engine = TfidfLinearEngine(cfg).prepare(ds)
     engine.progress = False
     out = engine.fit_predict(seed=0)
@@ -122,7 +122,7 @@ def test_mlp_trains_through_the_sparse_product(ds):
 
 
 def test_sparse_product_gradient_matches_dense():
-    from weightlab.engines.tfidf import _sparse_matmul
+    from weightlab.engines.linear import _sparse_matmul
 
     X = sp.random(6, 9, density=0.4, format="csr", dtype=np.float32, random_state=1)
     W = torch.randn(9, 4, requires_grad=True)

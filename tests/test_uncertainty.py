@@ -292,7 +292,7 @@ def small():
 
 
 def test_seed_variance(small):
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1))
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1))
     table = seed_variance(small, engine=engine, alphas=(0.0, 0.5), seeds=(0, 1))
     assert table.index.name == "alpha" and table.index.tolist() == [0.0, 0.5]
     assert table["run"].tolist() == ["unweighted", "weighted"]

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 @pytest.fixture(scope="module")
 def sweep():
     ds = make_complaints(1500, 10, seed=1)
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=2))
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=2))
     return alpha_sweep(ds, alphas=[0.0, 0.25, 0.5, 0.75, 1.0], engine=engine, progress=False)
 
 
@@ -94,7 +94,7 @@ def test_baseline_and_start_value(sweep):
 
 def test_uneven_or_single_point_grid_is_refused(sweep):
     ds = sweep.dataset
-    engine = TfidfLinearEngine(TfidfLinearConfig(epochs=1))
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1))
     uneven = alpha_sweep(ds, alphas=[0.0, 0.1, 0.5], engine=engine, progress=False)
     with pytest.raises(ValueError, match="evenly spaced grid"):
         alpha_explorer(uneven)

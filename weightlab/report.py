@@ -497,6 +497,7 @@ th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
 th { background: #f4f4f4; } td:first-child, th:first-child { text-align: left; }
 .note { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.6em 1em; }
 .reported { color: #666; font-style: italic; }
+.warning { color: #8a1c1c; font-weight: bold; }
 .small { font-size: 0.85em; color: #555; }
 img { max-width: 100%; }
 """
@@ -670,6 +671,7 @@ def build_report(
         plot_confusion,
         plot_f1_delta,
     )
+    from weightlab.fitcheck import fit_check
     from weightlab.frontier import plot_frontier
     from weightlab.plots import plot_f1_histograms
 
@@ -734,6 +736,11 @@ def build_report(
         )
     for key in ("routing", "audit", "trade"):
         parts.append(f"<p>{_esc(paragraphs[key])}</p>")
+    # Recomputed from the saved validation logits, not read from results.json.
+    check = fit_check(saved.runs, saved.y_validation, class_names=saved.class_names)
+    if check is not None:
+        css = "" if check.passed else ' class="warning"'
+        parts.append(f"<h3>Fit check</h3><p{css}>{_esc(check.message)}</p>")
 
     # -- results
     parts.append("<h2>Results table</h2>")

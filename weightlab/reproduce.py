@@ -43,6 +43,7 @@ from weightlab._io import (
     atomic_write_text,
 )
 from weightlab.data import TextDataset
+from weightlab.fitcheck import FitCheck, fit_check
 from weightlab.runs import Run, train_runs
 from weightlab.uncertainty import RunUncertainty, run_uncertainty
 
@@ -106,6 +107,15 @@ class Results:
             )
         return self._uncertainty
 
+    def fit_check(self) -> FitCheck | None:
+        """The unweighted engine against TF-IDF + LR on validation (:mod:`weightlab.fitcheck`).
+
+        None without a ``tfidf-logreg`` run (``baselines=False``) or a validation split.
+        """
+        return fit_check(
+            self.runs, self.dataset.labels_of("validation"), class_names=self.dataset.class_names
+        )
+
     def table(self) -> pd.DataFrame:
         """One row per run: accuracy, macro F1, zero-F1 classes, classes predicted."""
         rows = []
@@ -166,6 +176,9 @@ class Results:
             "figures REPORTED in the article (ModernBERT-base on 58K real CFPB narratives, "
             "113 classes), for reference only.",
         ]
+        check = self.fit_check()
+        if check is not None:
+            lines += ["", check.message]
         lines += _uncertainty_lines(self.uncertainty(), self.runs)
         if self.seed_variance is not None:
             lines += _seed_variance_lines(self.seed_variance)
@@ -180,6 +193,7 @@ class Results:
             "engine": self.engine,
             "seed": self.seed,
             "settings": self.settings,
+            "fit_check": None if (check := self.fit_check()) is None else check.to_dict(),
             "runs": [_with_ci(_reproducible_record(r), unc) for r in self.runs],
             "timings": [{"name": r.name, **_timings(r.info)} for r in self.runs],
             "article_reported": ARTICLE_REPORTED,

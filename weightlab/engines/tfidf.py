@@ -15,8 +15,6 @@ Both share :func:`tfidf_features`, fitted on the training split only, and cached
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ import scipy.sparse as sp
 from weightlab.cache import as_cache, config_dict, pack_csr, unpack_csr
 from weightlab.data import TextDataset
 from weightlab.engines.base import Engine, EngineOutput
+from weightlab.engines.linear import BatchStore, HeadConfig, fit_head
 from weightlab.weights import log_prior, make_loss
 
 __all__ = [
@@ -235,7 +234,7 @@ class _TfidfEngine(Engine):
         """
         super().prepare(dataset)
         self.features = features or tfidf_features(dataset, self.config.features, cache=cache)
-        self._epochs = {}  # (seed, epoch) -> shuffled batches, shared by every fit
+        self._batches = BatchStore(self.features.train)  # shuffled batches, shared by fits
         return self
 
 
@@ -247,7 +246,9 @@ class TfidfLogRegConfig:
     C: float = 10.0  # inverse L2 strength; TF-IDF rows are unit-norm so C is large
     # saga: lbfgs on this many n-grams x 113 classes took 20 min and 20 GB here.
     solver: str = "saga"
-    max_iter: int = 15  # saga epochs; accuracy is flat after ~10 on TF-IDF
+    # saga epochs. Accuracy is flat after ~10 on TF-IDF, but 15 often stops before saga's
+    # tol: info["converged"] says so, and the fit check of the results reports it.
+    max_iter: int = 15
     tol: float = 1e-3
 
     def __post_init__(self):
@@ -290,15 +291,28 @@ class TfidfLogRegEngine(_TfidfEngine):
             random_state=seed,
         )
         start = time.perf_counter()
-        with warnings.catch_warnings():
-            # A capped number of saga epochs is the point (speed); it is not an error.
-            warnings.simplefilter("ignore", ConvergenceWarning)
+        with warnings.catch_warnings(record=True) as caught:
+            # Recorded, not raised: a fit that stopped at max_iter is reported in ``info``
+            # (``converged``) and in the results' fit check, where the user sees it.
+            warnings.simplefilter("always", ConvergenceWarning)
             model.fit(self.features.train, y)
         seconds = time.perf_counter() - start
+        n_iter = int(np.max(model.n_iter_))
+        converged = True
+        for w in caught:
+            if issubclass(w.category, ConvergenceWarning):
+                converged = False
+            else:  # anything else is passed on as it came
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return EngineOutput(
             validation_logits=self._full_logits(model, self.features.validation, ds.n_classes),
             test_logits=self._full_logits(model, self.features.test, ds.n_classes),
-            info={"fit_seconds": seconds, "n_iter": int(np.max(model.n_iter_))},
+            info={
+                "fit_seconds": seconds,
+                "n_iter": n_iter,
+                "max_iter": cfg.max_iter,
+                "converged": converged,
+            },
         )
 
     @staticmethod
@@ -311,100 +325,25 @@ class TfidfLogRegEngine(_TfidfEngine):
 
 
 @dataclass(frozen=True)
-class TfidfLinearConfig:
-    """Torch softmax regression (``hidden=0``) or one-hidden-layer MLP over TF-IDF."""
+class TfidfLinearConfig(HeadConfig):
+    """Torch softmax regression (``hidden=0``) or one-hidden-layer MLP over TF-IDF.
+
+    The training fields (``C``, ``max_epochs``, ``patience``, ...) are those of
+    :class:`~weightlab.engines.linear.HeadConfig`: an L2 penalty with scikit-learn's ``C``,
+    and early stopping on the run's own validation loss with the best epoch restored.
+    """
 
     features: TfidfConfig = field(default_factory=TfidfConfig)
-    hidden: int = 0  # 0: softmax regression; > 0: sparse linear -> ReLU -> Linear MLP
-    # 2 passes of 1024: on the 58K default data accuracy is highest after 2 epochs (65.2%,
-    # TF-IDF + LR 64.0%); more epochs fit the tail better (macro F1) but cost time per alpha.
-    epochs: int = 2
-    batch_size: int = 1024  # large batches: fewer optimiser steps over the dense weights
-    learning_rate: float = 0.05
-    dropout: float = 0.0  # on the hidden layer only
-    # torch CPU threads during a fit (restored after). 1: the sparse products run in scipy
-    # on one core anyway, and on a busy 2-core machine a second torch thread made fits 5x
-    # slower (OpenMP threads waiting for a core). None keeps torch's setting.
-    num_threads: int | None = 1
-
-    def __post_init__(self):
-        if self.hidden < 0:
-            raise ValueError(f"hidden must be >= 0; got {self.hidden}.")
-        if self.epochs < 1 or self.batch_size < 1:
-            raise ValueError(
-                f"epochs and batch_size must be >= 1; got {self.epochs}, {self.batch_size}."
-            )
-        if self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be > 0; got {self.learning_rate}.")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1); got {self.dropout}.")
-        if self.num_threads is not None and self.num_threads < 1:
-            raise ValueError(f"num_threads must be None or >= 1; got {self.num_threads}.")
-
-
-@functools.cache
-def _sparse_matmul():
-    """The autograd function ``X @ W`` for a scipy CSR batch ``X`` and a dense ``W``."""
-    import torch
-
-    class SparseMatmul(torch.autograd.Function):
-        """``forward(W, X, XT) = X @ W``; ``backward`` gives ``dW = XT @ grad``.
-
-        Both products run in scipy's sparse kernels on the float32 CSR matrices (``XT`` is
-        ``X.T`` precomputed as CSR). That is 2-3x faster than ``nn.EmbeddingBag`` with
-        per-sample weights, whose backward dominated the fit, and deterministic.
-        """
-
-        @staticmethod
-        def forward(ctx, weight, X, XT):
-            ctx.XT = XT
-            return torch.from_numpy(np.asarray(X @ weight.detach().numpy(), dtype=np.float32))
-
-        @staticmethod
-        def backward(ctx, grad):
-            dW = np.asarray(ctx.XT @ grad.contiguous().numpy(), dtype=np.float32)
-            return torch.from_numpy(dW), None, None
-
-    return SparseMatmul
-
-
-@contextlib.contextmanager
-def _torch_threads(n: int | None):
-    import torch
-
-    if not n:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-def _adam(params, lr: float):
-    import torch
-
-    try:  # one fused kernel per step: ~3x less time than the per-tensor loop on 2.3M weights
-        return torch.optim.Adam(params, lr=lr, fused=True)
-    except (RuntimeError, TypeError, ValueError):  # pragma: no cover - torch without CPU fusion
-        return torch.optim.Adam(params, lr=lr)
-
-
-#: Shuffled batches (and their transposes) are kept for reuse by every fit with the same seed
-#: while (stored values of the training matrix) x (epochs kept) stays within this budget:
-#: about 16 bytes per value, so ~320 MB; the 58K default data (7.3M values) keeps 2 epochs.
-_KEEP_BATCHES_NNZ = 20_000_000
 
 
 class TfidfLinearEngine(_TfidfEngine):
     """Softmax regression over sparse TF-IDF, trained in torch with a weighted loss.
 
     The sparse product ``X @ W`` runs in scipy's CSR kernels inside a torch autograd
-    function (no dense feature matrix is ever built); optimiser: fused ``Adam``. The
-    shuffled batches of each epoch depend only on the seed, so they are built once and
-    reused by every fit of a sweep (when they fit in memory, see ``_KEEP_BATCHES_NNZ``).
+    function (no dense feature matrix is ever built); optimiser: fused ``Adam`` with the
+    L2 penalty; stopped on the run's own validation loss (:mod:`weightlab.engines.linear`).
+    The shuffled batches of each epoch depend only on the seed, so they are built once and
+    reused by every fit of a sweep.
     """
 
     name = "tfidf-linear"
@@ -412,94 +351,23 @@ class TfidfLinearEngine(_TfidfEngine):
     def __init__(self, config: TfidfLinearConfig | None = None):
         super().__init__(config or TfidfLinearConfig())
 
-    def _build(self, n_features: int, n_classes: int, seed: int):
-        import torch
-        from torch import nn
-
-        torch.manual_seed(seed)
-        cfg = self.config
-        width = cfg.hidden or n_classes
-        weight = nn.Parameter(torch.zeros(n_features, width))
-        if cfg.hidden:
-            nn.init.normal_(weight, 0.0, 0.05)
-        head = nn.Sequential(nn.ReLU(), nn.Dropout(cfg.dropout), nn.Linear(width, n_classes))
-        bias = nn.Parameter(torch.zeros(n_classes))
-        return weight, (head if cfg.hidden else None), bias
-
-    def _batches(self, seed: int, epoch: int, order: np.ndarray):
-        """``(X_b, X_b.T)`` CSR pairs of one shuffled epoch, cached per ``(seed, epoch)``."""
-        X, size = self.features.train, self.config.batch_size
-        key = (seed, epoch, size)
-        if key in self._epochs:
-            return self._epochs[key]
-        if X.nnz * (len(self._epochs) + 1) > _KEEP_BATCHES_NNZ:
-            # 1) too big to keep: build each batch when it is needed (memory: one batch)
-            return (
-                (Xb, Xb.T.tocsr())
-                for Xb in (X[order[lo : lo + size]] for lo in range(0, X.shape[0], size))
-            )
-        # 2) permute once; batches are contiguous slices of the permuted rows (same rows)
-        Xp = X[order]
-        batches = []
-        for lo in range(0, X.shape[0], size):
-            Xb = Xp[lo : lo + size]
-            batches.append((Xb, Xb.T.tocsr()))
-        self._epochs[key] = batches
-        return batches
-
     def fit_predict(self, *, class_weight=None, tau=0.0, seed=0) -> EngineOutput:
         """Train with ``make_loss(class_weight, tau=tau)`` and return test / validation logits."""
-        with _torch_threads(self.config.num_threads):
-            return self._fit_predict(class_weight=class_weight, tau=tau, seed=seed)
-
-    def _fit_predict(self, *, class_weight, tau, seed) -> EngineOutput:
-        import torch
-        from tqdm.auto import tqdm
-
         ds = self._require_prepared()
-        cfg = self.config
-        X, y = self.features.train, ds.labels_of("train")
-        weight, head, bias = self._build(X.shape[1], ds.n_classes, seed)
-        matmul = _sparse_matmul().apply
         class_weight = None if class_weight is None else np.asarray(class_weight, np.float32)
         loss_fn = make_loss(class_weight, log_prior=log_prior(ds.train_counts), tau=tau)
-        params = [weight, bias] + (list(head.parameters()) if head is not None else [])
-        opt = _adam(params, cfg.learning_rate)
-        rng = np.random.default_rng(seed)
-        y_t = torch.from_numpy(y.astype(np.int64))
-        start = time.perf_counter()
-        n_batches = -(-X.shape[0] // cfg.batch_size)
-        bar = tqdm(
-            total=cfg.epochs * n_batches,
-            desc="tfidf-linear",
-            leave=False,
-            mininterval=1,
-            disable=not self.progress,
+        fit = fit_head(
+            self.features.train,
+            ds.labels_of("train"),
+            self.features.validation,
+            ds.labels_of("validation"),
+            self.features.test,
+            n_classes=ds.n_classes,
+            loss_fn=loss_fn,
+            config=self.config,
+            seed=seed,
+            batches=self._batches,
+            progress=self.progress,
+            desc=self.name,
         )
-        for epoch in range(cfg.epochs):
-            order = rng.permutation(X.shape[0])
-            yp = y_t[torch.from_numpy(order)]
-            for b, (Xb, XbT) in enumerate(self._batches(seed, epoch, order)):
-                lo = b * cfg.batch_size
-                out = matmul(weight, Xb, XbT)
-                logits = (head(out) if head is not None else out) + bias
-                loss = loss_fn(logits, yp[lo : lo + Xb.shape[0]])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                bar.update()
-        bar.close()
-        seconds = time.perf_counter() - start
-        if head is not None:
-            head.eval()
-
-        def predict(Xs):
-            with torch.no_grad():
-                out = torch.from_numpy(np.asarray(Xs @ weight.detach().numpy(), np.float32))
-                return ((head(out) if head is not None else out) + bias).numpy()
-
-        return EngineOutput(
-            validation_logits=predict(self.features.validation),
-            test_logits=predict(self.features.test),
-            info={"fit_seconds": seconds, "epochs": cfg.epochs},
-        )
+        return EngineOutput(fit.validation_logits, fit.test_logits, fit.info)

@@ -1,0 +1,159 @@
+import numpy as np
+import pytest
+import torch
+
+from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine
+from weightlab.engines.linear import HeadConfig, fit_head
+from weightlab.synthetic import make_complaints
+from weightlab.weights import make_loss, weights_from_counts
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return make_complaints(3000, 12, seed=1)
+
+
+@pytest.fixture(scope="module")
+def engine(ds):
+    return TfidfLinearEngine().prepare(ds)
+
+
+def _validation_loss(ds, logits, weight=None):
+    loss_fn = make_loss(weight)
+    y = torch.from_numpy(ds.labels_of("validation").astype(np.int64))
+    return float(loss_fn(torch.from_numpy(logits), y))
+
+
+def test_fit_records_how_it_stopped(engine):
+    info = engine.fit_predict(seed=0).info
+    assert info["stop_reason"] in ("criterion", "cap")
+    assert 1 <= info["best_epoch"] <= info["epochs"] <= HeadConfig().max_epochs
+    if info["stop_reason"] == "criterion":
+        # stopped `patience` epochs after the last improvement
+        assert info["epochs"] >= info["best_epoch"] + 1
+    assert info["train_loss"] > 0 and info["validation_loss"] > 0
+    assert info["batch_size"] == HeadConfig().batch_for(len(engine.dataset.labels_of("train")))
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_best_epoch_is_restored_and_stopped_on_its_own_weighted_loss(ds, engine, alpha):
+    weight = weights_from_counts(ds.train_counts, alpha=alpha) if alpha else None
+    out = engine.fit_predict(class_weight=weight, seed=0)
+    # the returned validation logits are those of the best epoch, and the recorded loss is
+    # the run's own (weighted) loss on them
+    assert _validation_loss(ds, out.validation_logits, weight) == pytest.approx(
+        out.info["validation_loss"], rel=1e-4
+    )
+
+
+def test_restored_epoch_is_the_best_of_those_run(ds):
+    capped = TfidfLinearEngine(TfidfLinearConfig(max_epochs=6, patience=100)).prepare(ds)
+    # a fit capped at n epochs returns the best of its first n epochs, and those epochs are
+    # the first n of the longer fit (same seed, same shuffles, same decay)
+    best_of_first = []
+    for n in range(1, 7):
+        short = TfidfLinearEngine(TfidfLinearConfig(max_epochs=n, patience=100)).prepare(ds)
+        best_of_first.append(_validation_loss(ds, short.fit_predict(seed=0).validation_logits))
+    out = capped.fit_predict(seed=0)
+    assert out.info["stop_reason"] == "cap" and out.info["epochs"] == 6
+    assert out.info["validation_loss"] == pytest.approx(best_of_first[-1], rel=1e-4)
+    assert np.all(np.diff(best_of_first) <= 1e-6)  # never worse with more epochs
+    assert out.info["best_epoch"] == int(np.argmin(best_of_first)) + 1
+
+
+def test_same_seed_same_fit_and_other_seed_differs(ds, engine):
+    a, b = engine.fit_predict(seed=3), engine.fit_predict(seed=3)
+    np.testing.assert_array_equal(a.test_logits, b.test_logits)
+    assert a.info["epochs"] == b.info["epochs"]
+    c = engine.fit_predict(seed=4)
+    assert not np.array_equal(a.test_logits, c.test_logits)
+
+
+def test_patience_stops_before_the_cap():
+    # pure noise: the validation loss stops improving at once
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 20)).astype(np.float32)
+    y = rng.integers(0, 3, size=400)
+    out = fit_head(
+        X[:300],
+        y[:300],
+        X[300:],
+        y[300:],
+        X[300:],
+        n_classes=3,
+        loss_fn=make_loss(),
+        config=HeadConfig(patience=2, max_epochs=50, learning_rate=0.5),
+        progress=False,
+    )
+    assert out.info["stop_reason"] == "criterion"
+    assert out.info["epochs"] == out.info["best_epoch"] + 2 < 50
+
+
+def test_without_a_validation_split_it_runs_to_the_cap():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 5)).astype(np.float32)
+    y = rng.integers(0, 2, size=100)
+    out = fit_head(
+        X,
+        y,
+        X[:0],
+        y[:0],
+        X[:10],
+        n_classes=2,
+        loss_fn=make_loss(),
+        config=HeadConfig(max_epochs=4, learning_rate=0.1),
+        progress=False,
+    )
+    assert out.info["stop_reason"] == "no validation split"
+    assert out.info["epochs"] == 4 and out.info["validation_loss"] is None
+    assert out.test_logits.shape == (10, 2)
+
+
+def test_l2_penalty_shrinks_the_weights():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 10)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    norms = {}
+    for C in (0.01, None):
+        out = fit_head(
+            X,
+            y,
+            X[:50],
+            y[:50],
+            X,
+            n_classes=2,
+            loss_fn=make_loss(),
+            config=HeadConfig(C=C, max_epochs=10, patience=100, learning_rate=0.1),
+            progress=False,
+        )
+        norms[C] = np.abs(out.test_logits).mean()
+    assert norms[0.01] < 0.5 * norms[None]
+
+
+@pytest.mark.parametrize(
+    "n, expected", [(40_000, 1024), (9_100, 455), (1_000, 50), (100, 16), (10, 16)]
+)
+def test_batch_scales_with_the_data(n, expected):
+    assert HeadConfig().batch_for(n) == expected
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"C": 0}, "C must be a finite number > 0, or None"),
+        ({"max_epochs": 0}, "max_epochs must be a whole number >= 1"),
+        ({"patience": 1.5}, "patience must be a whole number >= 1"),
+        ({"tol": 1}, r"tol must be in \[0, 1\)"),
+        ({"momentum": 1}, r"momentum must be in \[0, 1\)"),
+        ({"lr_decay": 0}, r"lr_decay must be in \(0, 1\]"),
+    ],
+)
+def test_config_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        HeadConfig(**kwargs)
+
+
+def test_epochs_is_a_deprecated_alias_of_max_epochs():
+    with pytest.warns(DeprecationWarning, match="max_epochs"):
+        cfg = TfidfLinearConfig(epochs=4)
+    assert cfg.max_epochs == 4 and cfg.epochs is None

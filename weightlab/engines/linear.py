@@ -1,0 +1,382 @@
+"""Train a softmax head on fixed features to a validation criterion.
+
+Shared by the engines that learn only a head over features computed once (``tfidf-linear``
+on sparse TF-IDF rows): a softmax regression (``hidden=0``) or a one-hidden-layer MLP,
+trained with the weighted, optionally logit-adjusted loss of
+:func:`weightlab.weights.make_loss` and an L2 penalty, and stopped by its own objective on
+the validation split.
+
+How a fit stops
+---------------
+Every epoch ends with the run's **own loss on the validation split**: the same weighted (and,
+with ``tau``, logit-adjusted) cross-entropy it is trained on, without the L2 term. Training
+stops when that has not improved by a relative ``tol`` for ``patience`` epochs (stop reason
+``"criterion"``), or after ``max_epochs`` (``"cap"``), and the weights of the best epoch are
+restored; each epoch without improvement also halves the learning rate (``lr_decay``), so the
+fit settles into the minimum.
+
+Why that quantity: a weighted run stopped on *unweighted* validation accuracy would be
+stopped where it suits accuracy, pulling every alpha towards the unweighted model; its own
+objective is what it is trained to minimise, so the rule is the same for every alpha, tau
+and seed. Without a validation split the fit runs ``max_epochs`` (``"no validation split"``).
+
+The schedule scales with the data: an epoch has at least ``min_batches`` optimiser steps
+(the batch shrinks on small data sets, never below 16): 1,000 training documents get 20
+steps of 50 an epoch rather than one step of 1,000, and 40,000 get 40 steps of 1,024.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["HeadConfig", "HeadFit", "fit_head"]
+
+
+@dataclass(frozen=True)
+class HeadConfig:
+    """How a softmax head is trained (see the module docstring).
+
+    The L2 penalty follows scikit-learn's ``LogisticRegression``: the objective is
+    ``C * sum_i w_i * CE_i + ||W||^2 / 2`` (``w_i`` the class weight of example ``i``,
+    bias not penalised), so ``C`` means the same here as in ``tfidf-logreg``; ``C=None``
+    turns the penalty off.
+    """
+
+    hidden: int = 0  # 0: softmax regression; > 0: linear -> ReLU -> Linear MLP
+    # Inverse L2 strength, as in LogisticRegression. Chosen on the fit suite
+    # (weightlab bench --fit, docs/benchmarks.md): 30 matched or beat 10, 100 and None there.
+    C: float | None = 30.0
+    max_epochs: int = 60  # cap; the validation criterion stops most fits after 5-30 epochs
+    patience: int = 3  # epochs without improvement before stopping
+    tol: float = 1e-3  # relative improvement of the validation loss that counts
+    batch_size: int = 1024  # largest batch; fewer optimiser steps over the dense weights
+    min_batches: int = 20  # at least this many steps an epoch (smaller batches on small data)
+    # SGD with Nesterov momentum. Adam (tried first) gave every rare n-gram a large step and
+    # stayed 1-4 points below the logistic regression on real narratives; SGD matched it.
+    learning_rate: float = 6.0  # large because TF-IDF rows have unit norm
+    momentum: float = 0.9
+    # Halve the learning rate after every epoch without improvement (ReduceLROnPlateau):
+    # the fit settles into the minimum instead of bouncing around it.
+    lr_decay: float = 0.5
+    dropout: float = 0.0  # on the hidden layer only
+    # torch CPU threads during a fit (restored after). 1: the sparse products run in scipy
+    # on one core anyway, and on a busy 2-core machine a second torch thread made fits 5x
+    # slower (OpenMP threads waiting for a core). None keeps torch's setting.
+    num_threads: int | None = 1
+    epochs: int | None = None  # deprecated (0.1's fixed count): sets max_epochs
+
+    def __post_init__(self):
+        if self.epochs is not None:
+            import warnings
+
+            warnings.warn(
+                "epochs= is deprecated: fits now stop on the validation loss; use "
+                "max_epochs= for the cap.",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            object.__setattr__(self, "max_epochs", self.epochs)
+            object.__setattr__(self, "epochs", None)
+        if self.hidden < 0:
+            raise ValueError(f"hidden must be >= 0; got {self.hidden}.")
+        if self.C is not None and not (self.C > 0 and math.isfinite(self.C)):
+            raise ValueError(f"C must be a finite number > 0, or None for no L2; got {self.C}.")
+        for name in ("max_epochs", "patience", "batch_size", "min_batches"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}.")
+        if not 0 <= self.tol < 1:
+            raise ValueError(f"tol must be in [0, 1); got {self.tol}.")
+        if not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be > 0; got {self.learning_rate}.")
+        if not 0 <= self.momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1); got {self.momentum}.")
+        if not 0 < self.lr_decay <= 1:
+            raise ValueError(f"lr_decay must be in (0, 1] (1: no decay); got {self.lr_decay}.")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1); got {self.dropout}.")
+        if self.num_threads is not None and self.num_threads < 1:
+            raise ValueError(f"num_threads must be None or >= 1; got {self.num_threads}.")
+
+    def batch_for(self, n_train: int) -> int:
+        """The batch size for ``n_train`` examples: ``min_batches`` steps an epoch at least."""
+        return max(1, min(self.batch_size, max(16, -(-n_train // self.min_batches))))
+
+
+@dataclass(frozen=True)
+class HeadFit:
+    """A trained head: logits of the validation and test rows and the facts of the fit."""
+
+    validation_logits: np.ndarray
+    test_logits: np.ndarray
+    info: dict
+
+
+@functools.cache
+def _sparse_matmul():
+    """The autograd function ``X @ W`` for a scipy CSR batch ``X`` and a dense ``W``."""
+    import torch
+
+    class SparseMatmul(torch.autograd.Function):
+        """``forward(W, X, XT) = X @ W``; ``backward`` gives ``dW = XT @ grad``.
+
+        Both products run in scipy's sparse kernels on the float32 CSR matrices (``XT`` is
+        ``X.T`` precomputed as CSR). That is 2-3x faster than ``nn.EmbeddingBag`` with
+        per-sample weights, whose backward dominated the fit, and deterministic.
+        """
+
+        @staticmethod
+        def forward(ctx, weight, X, XT):
+            ctx.XT = XT
+            return torch.from_numpy(np.asarray(X @ weight.detach().numpy(), dtype=np.float32))
+
+        @staticmethod
+        def backward(ctx, grad):
+            dW = np.asarray(ctx.XT @ grad.contiguous().numpy(), dtype=np.float32)
+            return torch.from_numpy(dW), None, None
+
+    return SparseMatmul
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int | None):
+    import torch
+
+    if not n:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+#: Shuffled batches (and their transposes) are kept for reuse by every fit with the same seed
+#: while (stored values of the training matrix) x (epochs kept) stays within this budget:
+#: about 16 bytes per value, so ~320 MB.
+_KEEP_BATCHES_NNZ = 20_000_000
+
+
+class BatchStore:
+    """Shuffled training batches of each ``(seed, epoch, batch size)``, shared by fits.
+
+    The shuffle of an epoch depends only on the seed, so every fit of a sweep sees the same
+    batches; building a CSR batch and its transpose is a good part of an epoch's time, so they
+    are built once and kept while they fit in :data:`_KEEP_BATCHES_NNZ`.
+    """
+
+    def __init__(self, X):
+        self.X = X
+        self._kept: dict = {}
+
+    def epoch(self, seed: int, epoch: int, size: int, order: np.ndarray):
+        """``(X_b, X_b.T)`` pairs of one epoch in the order ``order``."""
+        X = self.X
+        key = (seed, epoch, size)
+        if key in self._kept:
+            return self._kept[key]
+        if not sp.issparse(X):
+            return [(X[order[lo : lo + size]], None) for lo in range(0, X.shape[0], size)]
+        if X.nnz * (len(self._kept) + 1) > _KEEP_BATCHES_NNZ:
+            # 1) too big to keep: build each batch when it is needed (memory: one batch)
+            return (
+                (Xb, Xb.T.tocsr())
+                for Xb in (X[order[lo : lo + size]] for lo in range(0, X.shape[0], size))
+            )
+        # 2) permute once; batches are contiguous slices of the permuted rows (same rows)
+        Xp = X[order]
+        batches = [
+            (Xb, Xb.T.tocsr()) for Xb in (Xp[lo : lo + size] for lo in range(0, X.shape[0], size))
+        ]
+        self._kept[key] = batches
+        return batches
+
+
+def fit_head(
+    X_train,
+    y_train: np.ndarray,
+    X_validation,
+    y_validation: np.ndarray,
+    X_test,
+    *,
+    n_classes: int,
+    loss_fn,
+    config: HeadConfig,
+    seed: int = 0,
+    batches: BatchStore | None = None,
+    progress: bool = True,
+    desc: str = "head",
+) -> HeadFit:
+    """Train a softmax head with early stopping on its own validation loss.
+
+    Parameters
+    ----------
+    X_train, X_validation, X_test : scipy CSR matrix or numpy.ndarray of float32
+        Features of the three splits (sparse rows go through scipy's kernels).
+    y_train, y_validation : numpy.ndarray of int
+        Class indices.
+    n_classes : int
+        Width of the output layer.
+    loss_fn : torch.nn.Module
+        The run's loss, from :func:`weightlab.weights.make_loss`; also the stopping quantity.
+    config : HeadConfig
+        Schedule, penalty and architecture.
+    seed : int
+        Seed of the initialisation and of the shuffles.
+    batches : BatchStore, optional
+        Shared store of shuffled batches of ``X_train`` (one per engine, reused by a sweep).
+    progress : bool
+        Show a progress bar over epochs.
+    desc : str
+        Label of the progress bar.
+
+    Returns
+    -------
+    HeadFit
+        ``info`` holds ``epochs`` (run), ``best_epoch``, ``stop_reason``, ``train_loss`` and
+        ``validation_loss`` (of the restored epoch), ``batch_size`` and ``fit_seconds``.
+    """
+    with _torch_threads(config.num_threads):
+        return _fit_head(
+            X_train,
+            y_train,
+            X_validation,
+            y_validation,
+            X_test,
+            n_classes=n_classes,
+            loss_fn=loss_fn,
+            cfg=config,
+            seed=seed,
+            batches=batches or BatchStore(X_train),
+            progress=progress,
+            desc=desc,
+        )
+
+
+def _fit_head(
+    X, y, Xv, yv, Xt, *, n_classes, loss_fn, cfg: HeadConfig, seed, batches, progress, desc
+) -> HeadFit:
+    import torch
+    from torch import nn
+    from tqdm.auto import tqdm
+
+    torch.manual_seed(seed)
+    n, n_features = X.shape
+    width = cfg.hidden or n_classes
+    weight = nn.Parameter(torch.zeros(n_features, width))
+    head = None
+    if cfg.hidden:
+        nn.init.normal_(weight, 0.0, 0.05)
+        head = nn.Sequential(nn.ReLU(), nn.Dropout(cfg.dropout), nn.Linear(width, n_classes))
+    bias = nn.Parameter(torch.zeros(n_classes))
+    penalised = [weight] + ([head[2].weight] if head is not None else [])
+    free = [bias] + ([head[2].bias] if head is not None else [])
+    # 1) the L2 term of C * sum(w_i CE_i) + |W|^2 / 2, per unit of the batch's mean loss: the
+    #    mean divides by the sum of the weights, which over the epoch is the weight total
+    total_weight = float(_example_weights(loss_fn, y).sum())
+    l2 = 0.0 if cfg.C is None else 1.0 / (cfg.C * total_weight)
+    opt = torch.optim.SGD(
+        [{"params": penalised, "weight_decay": l2}, {"params": free}],
+        lr=cfg.learning_rate,
+        momentum=cfg.momentum,
+        nesterov=cfg.momentum > 0,
+    )
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
+        opt, factor=cfg.lr_decay, patience=0, threshold=cfg.tol
+    )
+    sparse = sp.issparse(X)
+    matmul = _sparse_matmul().apply
+
+    def forward(Xb, XbT=None, train=False):
+        if sparse and XbT is not None:
+            out = matmul(weight, Xb, XbT)
+        elif sparse:
+            out = torch.from_numpy(np.asarray(Xb @ weight.detach().numpy(), np.float32))
+        else:
+            out = torch.from_numpy(np.ascontiguousarray(Xb, dtype=np.float32)) @ weight
+        if head is not None:
+            head.train(train)
+            out = head(out)
+        return out + bias
+
+    def evaluate(Xs):
+        with torch.no_grad():
+            return forward(Xs).numpy()
+
+    y_t = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    yv_t = torch.from_numpy(np.asarray(yv, dtype=np.int64))
+    has_validation = Xv.shape[0] > 0
+    size = cfg.batch_for(n)
+    rng = np.random.default_rng(seed)
+    best = (math.inf, 0, None, math.nan)  # validation loss, epoch, state, train loss
+    stop_reason, bad, epoch = "cap", 0, 0
+    start = time.perf_counter()
+    bar = tqdm(total=cfg.max_epochs, desc=desc, unit="epoch", leave=False, disable=not progress)
+    for epoch in range(1, cfg.max_epochs + 1):
+        order = rng.permutation(n)
+        yp = y_t[torch.from_numpy(order)]
+        train_loss, seen = 0.0, 0
+        for b, (Xb, XbT) in enumerate(batches.epoch(seed, epoch, size, order)):
+            lo = b * size
+            loss = loss_fn(forward(Xb, XbT, train=True), yp[lo : lo + Xb.shape[0]])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            train_loss += loss.item() * Xb.shape[0]
+            seen += Xb.shape[0]
+        train_loss /= max(seen, 1)
+        bar.update()
+        if not has_validation:
+            best = (math.nan, epoch, None, train_loss)
+            continue
+        with torch.no_grad():
+            val_loss = float(loss_fn(torch.from_numpy(evaluate(Xv)), yv_t))
+        bar.set_postfix(validation_loss=f"{val_loss:.4f}", refresh=False)
+        plateau.step(val_loss)
+        if val_loss < best[0] * (1 - cfg.tol) or best[2] is None:
+            # 2) keep the best epoch's weights: the fit ends on them, not on the last epoch
+            state = [p.detach().clone() for p in penalised + free]
+            best, bad = (val_loss, epoch, state, train_loss), 0
+        else:
+            bad += 1
+            if bad >= cfg.patience:
+                stop_reason = "criterion"
+                break
+    bar.close()
+    if not has_validation:
+        stop_reason = "no validation split"
+    elif best[2] is not None:
+        with torch.no_grad():
+            for p, saved in zip(penalised + free, best[2], strict=True):
+                p.copy_(saved)
+    seconds = time.perf_counter() - start
+    return HeadFit(
+        validation_logits=evaluate(Xv),
+        test_logits=evaluate(Xt),
+        info={
+            "epochs": epoch,
+            "best_epoch": best[1],
+            "stop_reason": stop_reason,
+            "train_loss": round(best[3], 6),
+            "validation_loss": None if math.isnan(best[0]) else round(best[0], 6),
+            "batch_size": size,
+            "fit_seconds": seconds,
+        },
+    )
+
+
+def _example_weights(loss_fn, y) -> np.ndarray:
+    """Weight of every training example under ``loss_fn`` (1 each when unweighted)."""
+    w = getattr(loss_fn, "weight", None)
+    if w is None:
+        return np.ones(len(y))
+    return w.detach().numpy()[np.asarray(y)]
