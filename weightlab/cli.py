@@ -206,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="measure the speed and scale targets and print PASS/FAIL per figure",
         description="Measure the targets of weightlab.bench (1: alpha sweep vs one logistic "
         "regression, 2: warm-cache reproduce, 3: slider latency, 4: reproduce time and "
-        "memory, 5: scale, 6: transformer throughput) and write bench.json and bench.md "
-        "to --out.",
+        "memory, 5: scale, 6: transformer throughput, 7: fit suite) and write bench.json and "
+        "bench.md to --out.",
     )
     bench.add_argument(
         "--only",
@@ -219,6 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale",
         action="store_true",
         help="also measure target 5: 58K, 250K and 1M documents (slow: about 15 min)",
+    )
+    bench.add_argument(
+        "--fit",
+        action="store_true",
+        help="also measure target 7: the fit suite, tfidf-linear vs tfidf-logreg on 8 data "
+        "sets (about 4 min)",
     )
     bench.add_argument(
         "--scale-sizes",
@@ -274,8 +280,8 @@ def _targets(text: str) -> set[int]:
         raise argparse.ArgumentTypeError(
             f"--only takes comma-separated target numbers such as 1,3; got {text!r}"
         ) from err
-    if not values or not values <= {1, 2, 3, 4, 5, 6}:
-        raise argparse.ArgumentTypeError(f"--only takes targets 1 to 6; got {text!r}")
+    if not values or not values <= {1, 2, 3, 4, 5, 6, 7}:
+        raise argparse.ArgumentTypeError(f"--only takes targets 1 to 7; got {text!r}")
     return values
 
 
@@ -373,6 +379,8 @@ def _cmd_bench(args) -> int:
     targets = args.only
     if args.scale:
         targets = (targets or {1, 2, 3, 4} | _gpu_target()) | {5}
+    if args.fit:
+        targets = (targets or {1, 2, 3, 4} | _gpu_target()) | {7}
     config = None
     options = {
         "model": args.model,

