@@ -705,3 +705,22 @@ def test_load_data_size_sets_the_right_keyword(tmp_path):
         load_data("synthetic", size=1_500, n_documents=2_000)
     with pytest.raises(ValueError, match="size= applies to"):
         load_data(f"csv:{tmp_path / 'x.csv'}", size=10)
+
+
+def test_long_tail_subsample_follows_a_zipf_curve():
+    from weightlab.data import long_tail_subsample
+
+    labels = np.repeat(np.arange(5), 200)
+    texts = [f"document {i} of class {y}" for i, y in enumerate(labels)]
+    ds = make_dataset(texts, labels, class_names=list("abcde"), name="flat")
+    lt = long_tail_subsample(ds, min_count=20, seed=1)
+    counts = np.bincount(lt.labels, minlength=5)
+    assert counts[0] == 200 and counts[-1] == 20
+    assert np.all(np.diff(counts) < 0)  # strictly decreasing ranks
+    s = np.log(200 / 20) / np.log(5)
+    np.testing.assert_allclose(counts, np.round(200 * np.arange(1, 6) ** -s))
+    assert lt.name == "flat-long-tail" and "Zipf" in lt.notes[-1]
+    again = long_tail_subsample(ds, min_count=20, seed=1)
+    assert again.fingerprint() == lt.fingerprint()
+    with pytest.raises(ValueError, match="min_count must be a whole number >= 1"):
+        long_tail_subsample(ds, min_count=0)

@@ -31,7 +31,8 @@ from weightlab.diagnostics import (
     plot_confusion,
     plot_f1_delta,
 )
-from weightlab.engines import get_engine
+from weightlab.engines import TfidfLinearConfig, get_engine
+from weightlab.fitcheck import FitCheck, fit_check
 from weightlab.frontier import curve_gap, frontier_inputs, frontier_table, plot_frontier
 from weightlab.metrics import Scores, band_summary, score, scores_from_logits
 from weightlab.plots import (
@@ -96,6 +97,9 @@ __all__ = [
     "frontier_inputs",
     "frontier_table",
     "get_engine",
+    "TfidfLinearConfig",
+    "FitCheck",
+    "fit_check",
     "load_cfpb",
     "load_complaint_classify",
     "long_tail_subsample",
