@@ -153,7 +153,7 @@ def test_cli_bench(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--only", "1,9"], "--only takes targets 1 to 6"),
+        (["--only", "1,9"], "--only takes targets 1 to 7"),
         (["--only", "x"], "--only takes comma-separated target numbers"),
         (["--scale-sizes", "10"], "--scale-sizes needs counts >= 1000"),
     ],
