@@ -126,8 +126,8 @@ def test_run_bench_lists_the_gpu_target_as_not_measured(tmp_path):
     gpu = [f for f in report.figures if f.target == 6]
     assert all(f.status == "not measured" and "weightlab bench --only 6" in f.note for f in gpu)
     assert (tmp_path / "bench.md").read_text() == report.markdown()
-    with pytest.raises(ValueError, match=r"Unknown bench target\(s\) \[7\]"):
-        run_bench(targets={7})
+    with pytest.raises(ValueError, match=r"Unknown bench target\(s\) \[8\]"):
+        run_bench(targets={8})
 
 
 def test_cli_bench(tmp_path, capsys):
