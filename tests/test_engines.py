@@ -108,7 +108,7 @@ def test_linear_logits_shape_and_finite(ds, unweighted, inverse_weighted):
     _check_output(ds, unweighted)
     _check_output(ds, inverse_weighted)
     assert 1 <= unweighted.info["best_epoch"] <= unweighted.info["epochs"]
-    assert unweighted.info["epochs"] == TfidfLinearConfig().max_epochs
+    assert unweighted.info["epochs"] <= TfidfLinearConfig().max_epochs
     assert unweighted.info["fit_seconds"] > 0
 
 

@@ -15,7 +15,7 @@ def ds():
 
 @pytest.fixture(scope="module")
 def engine(ds):
-    return TfidfLinearEngine(TfidfLinearConfig.fitted()).prepare(ds)
+    return TfidfLinearEngine(TfidfLinearConfig()).prepare(ds)
 
 
 def _validation_loss(ds, logits, weight=None):
@@ -27,13 +27,13 @@ def _validation_loss(ds, logits, weight=None):
 def test_fit_records_how_it_stopped(engine):
     info = engine.fit_predict(seed=0).info
     assert info["stop_reason"] in ("criterion", "cap")
-    assert 1 <= info["best_epoch"] <= info["epochs"] <= HeadConfig.fitted().max_epochs
+    assert 1 <= info["best_epoch"] <= info["epochs"] <= HeadConfig().max_epochs
     if info["stop_reason"] == "criterion":
         # stopped `patience` epochs after the last improvement
         assert info["epochs"] >= info["best_epoch"] + 1
     assert info["train_loss"] > 0 and info["validation_loss"] > 0
     n_train = len(engine.dataset.labels_of("train"))
-    assert info["batch_size"] == HeadConfig.fitted().batch_for(n_train) < n_train / 19
+    assert info["batch_size"] == HeadConfig().batch_for(n_train) < n_train / 19
 
 
 @pytest.mark.parametrize("alpha", [0.0, 1.0])
@@ -48,12 +48,12 @@ def test_best_epoch_is_restored_and_stopped_on_its_own_weighted_loss(ds, engine,
 
 
 def test_restored_epoch_is_the_best_of_those_run(ds):
-    capped = TfidfLinearEngine(TfidfLinearConfig.fitted(max_epochs=6, patience=100)).prepare(ds)
+    capped = TfidfLinearEngine(TfidfLinearConfig(max_epochs=6, patience=100)).prepare(ds)
     # a fit capped at n epochs returns the best of its first n epochs, and those epochs are
     # the first n of the longer fit (same seed, same shuffles, same decay)
     best_of_first = []
     for n in range(1, 7):
-        config = TfidfLinearConfig.fitted(max_epochs=n, patience=100)
+        config = TfidfLinearConfig(max_epochs=n, patience=100)
         short = TfidfLinearEngine(config).prepare(ds)
         best_of_first.append(_validation_loss(ds, short.fit_predict(seed=0).validation_logits))
     out = capped.fit_predict(seed=0)
@@ -84,7 +84,7 @@ def test_patience_stops_before_the_cap():
         X[300:],
         n_classes=3,
         loss_fn=make_loss(),
-        config=HeadConfig.fitted(patience=2, max_epochs=50, learning_rate=0.5),
+        config=HeadConfig(patience=2, max_epochs=50, learning_rate=0.5),
         progress=False,
     )
     assert out.info["stop_reason"] == "criterion"
@@ -103,7 +103,7 @@ def test_without_a_validation_split_it_runs_to_the_cap():
         X[:10],
         n_classes=2,
         loss_fn=make_loss(),
-        config=HeadConfig.fitted(max_epochs=4, learning_rate=0.1),
+        config=HeadConfig(max_epochs=4, learning_rate=0.1),
         progress=False,
     )
     assert out.info["stop_reason"] == "no validation split"
@@ -125,7 +125,7 @@ def test_l2_penalty_shrinks_the_weights():
             X,
             n_classes=2,
             loss_fn=make_loss(),
-            config=HeadConfig.fitted(C=C, max_epochs=10, patience=100, learning_rate=0.1),
+            config=HeadConfig(C=C, max_epochs=10, patience=100, learning_rate=0.1),
             progress=False,
         )
         norms[C] = np.abs(out.test_logits).mean()
@@ -136,11 +136,11 @@ def test_l2_penalty_shrinks_the_weights():
     "n, expected", [(40_000, 1024), (9_100, 455), (1_000, 50), (100, 16), (10, 16)]
 )
 def test_batch_scales_with_the_data(n, expected):
-    assert HeadConfig.fitted().batch_for(n) == expected
+    assert HeadConfig().batch_for(n) == expected
 
 
-def test_default_is_the_fixed_schedule_and_records_its_validation_loss(ds):
-    out = TfidfLinearEngine().prepare(ds).fit_predict(seed=0)
+def test_legacy_is_the_fixed_schedule_and_records_its_validation_loss(ds):
+    out = TfidfLinearEngine(TfidfLinearConfig.legacy()).prepare(ds).fit_predict(seed=0)
     assert out.info["stop_reason"] == "fixed epochs" and out.info["epochs"] == 2
     assert out.info["validation_loss"] == pytest.approx(
         _validation_loss(ds, out.validation_logits), rel=1e-4

@@ -51,6 +51,7 @@ from weightlab.report import (
 )
 from weightlab.reproduce import ARTICLE_REPORTED, Results, reproduce
 from weightlab.runs import Run, train_run, train_runs
+from weightlab.sensitivity import plot_sensitivity, weighting_sensitivity
 from weightlab.sweep import AlphaSweep, alpha_grid, alpha_sweep
 from weightlab.synthetic import make_complaints
 from weightlab.uncertainty import bootstrap_ci, paired_bootstrap, seed_variance
@@ -110,6 +111,8 @@ __all__ = [
     "log_prior",
     "losses_table",
     "make_complaints",
+    "weighting_sensitivity",
+    "plot_sensitivity",
     "make_dataset",
     "make_loss",
     "operating_views",
