@@ -95,14 +95,14 @@ def test_reproduce_failure_is_reported(tmp_path):
 
 
 def test_scale_points(tmp_path):
-    figures = bench_scale([1000, 1500, 2000], workdir=tmp_path)
+    figures = bench_scale([2500, 3000, 3500], workdir=tmp_path)
     whats = [f.what for f in figures]
     assert (
-        "1,000 documents: wall time" in whats and "2,000 documents: peak memory (max RSS)" in whats
+        "2,500 documents: wall time" in whats and "3,500 documents: peak memory (max RSS)" in whats
     )
     assert any("time per document" in w for w in whats)
     assert any("memory per document" in w for w in whats)
-    detail = json.loads((tmp_path / "scale-1000.json").read_text())
+    detail = json.loads((tmp_path / "scale-2500.json").read_text())
     assert set(detail["stages"]) == {"generate", "featurise", "train+score"}
 
 

@@ -41,7 +41,7 @@ def test_other_seed_gives_other_corpus():
 
 
 def test_class_sizes_default_curve():
-    sizes = class_sizes(58_000, 113)
+    sizes = class_sizes(58_000, 113, min_class_size=6)
     assert sizes.shape == (113,)
     assert sizes.sum() == 58_000
     assert sizes[0] / 58_000 == pytest.approx(0.23, abs=0.001)
@@ -55,7 +55,7 @@ def test_class_sizes_default_curve():
     ("n_documents", "n_classes"), [(400, 8), (2000, 20), (6000, 40), (2000, 113), (1000, 60)]
 )
 def test_class_sizes_small_settings(n_documents, n_classes):
-    sizes = class_sizes(n_documents, n_classes)
+    sizes = class_sizes(n_documents, n_classes, min_class_size=6)
     assert sizes.shape == (n_classes,)
     assert sizes.sum() == n_documents
     assert np.all(np.diff(sizes) <= 0)
@@ -92,7 +92,7 @@ def test_corpus_shape(ds):
     assert s["n_train"] + s["n_validation"] + s["n_test"] == 6000
     assert s["head_share"] == pytest.approx(0.23, abs=0.005)
     # The smallest classes have 6 documents, about 4 of them for training.
-    assert 3 <= s["min_train_count"] <= 6
+    assert 9 <= s["min_train_count"] <= 11  # min_class_size 15
     assert 10 <= s["classes_under_20_train"] <= 30
     # Classes are ordered by size, as documented.
     counts = np.bincount(ds.labels, minlength=40)
@@ -202,5 +202,5 @@ def test_default_corpus_matches_the_article_shape():
     assert s["n_documents"] == 58_000
     assert s["n_classes"] == 113
     assert s["head_share"] == pytest.approx(0.23, abs=0.005)
-    assert 3 <= s["min_train_count"] <= 6
+    assert 9 <= s["min_train_count"] <= 11  # min_class_size 15
     assert 45 <= s["classes_under_20_train"] <= 65
