@@ -71,22 +71,21 @@ def test_same_seed_same_fit_and_other_seed_differs(ds, engine):
     assert not np.array_equal(a.test_logits, c.test_logits)
 
 
+def _dense_fit(X, y, train, validation, test, config):
+    """fit_head on dense features; ``train``, ``validation`` and ``test`` are row slices."""
+    return fit_head(
+        X[train], y[train], X[validation], y[validation], X[test],
+        n_classes=int(y.max()) + 1, loss_fn=make_loss(), config=config, progress=False,
+    )  # fmt: skip
+
+
 def test_patience_stops_before_the_cap():
     # pure noise: the validation loss stops improving at once
     rng = np.random.default_rng(0)
     X = rng.normal(size=(400, 20)).astype(np.float32)
     y = rng.integers(0, 3, size=400)
-    out = fit_head(
-        X[:300],
-        y[:300],
-        X[300:],
-        y[300:],
-        X[300:],
-        n_classes=3,
-        loss_fn=make_loss(),
-        config=HeadConfig(patience=2, max_epochs=50, learning_rate=0.5),
-        progress=False,
-    )
+    config = HeadConfig(patience=2, max_epochs=50, learning_rate=0.5)
+    out = _dense_fit(X, y, slice(0, 300), slice(300, None), slice(300, None), config)
     assert out.info["stop_reason"] == "criterion"
     assert out.info["epochs"] == out.info["best_epoch"] + 2 < 50
 
@@ -95,17 +94,8 @@ def test_without_a_validation_split_it_runs_to_the_cap():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(100, 5)).astype(np.float32)
     y = rng.integers(0, 2, size=100)
-    out = fit_head(
-        X,
-        y,
-        X[:0],
-        y[:0],
-        X[:10],
-        n_classes=2,
-        loss_fn=make_loss(),
-        config=HeadConfig(max_epochs=4, learning_rate=0.1),
-        progress=False,
-    )
+    config = HeadConfig(max_epochs=4, learning_rate=0.1)
+    out = _dense_fit(X, y, slice(None), slice(0, 0), slice(0, 10), config)
     assert out.info["stop_reason"] == "no validation split"
     assert out.info["epochs"] == 4 and out.info["validation_loss"] is None
     assert out.test_logits.shape == (10, 2)
@@ -117,17 +107,8 @@ def test_l2_penalty_shrinks_the_weights():
     y = (X[:, 0] > 0).astype(int)
     norms = {}
     for C in (0.01, None):
-        out = fit_head(
-            X,
-            y,
-            X[:50],
-            y[:50],
-            X,
-            n_classes=2,
-            loss_fn=make_loss(),
-            config=HeadConfig(C=C, max_epochs=10, patience=100, learning_rate=0.1),
-            progress=False,
-        )
+        config = HeadConfig(C=C, max_epochs=10, patience=100, learning_rate=0.1)
+        out = _dense_fit(X, y, slice(None), slice(0, 50), slice(None), config)
         norms[C] = np.abs(out.test_logits).mean()
     assert norms[0.01] < 0.5 * norms[None]
 

@@ -11,6 +11,7 @@ a law.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["DEFAULT_GRID", "weighting_sensitivity", "plot_sensitivity"]
@@ -115,7 +116,7 @@ def weighting_sensitivity(
     return pd.DataFrame(rows)
 
 
-def plot_sensitivity(table: pd.DataFrame, *, axes=None):
+def plot_sensitivity(table: pd.DataFrame, *, axes=None) -> np.ndarray:
     """Accuracy and macro-F1 change under weighting against each varied parameter.
 
     Parameters
@@ -130,7 +131,6 @@ def plot_sensitivity(table: pd.DataFrame, *, axes=None):
     numpy.ndarray of Axes
     """
     import matplotlib.pyplot as plt
-    import numpy as np
 
     names = list(dict.fromkeys(table["parameter"]))
     if axes is None:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["HeadConfig", "HeadFit", "fit_head"]
+__all__ = ["BatchStore", "HeadConfig", "HeadFit", "fit_head"]
 
 
 @dataclass(frozen=True)

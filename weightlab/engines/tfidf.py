@@ -4,9 +4,11 @@
   bag-of-words baseline (54.2% accuracy on the real data).
 - ``tfidf-linear`` - the default CPU engine: a torch softmax regression (or a small MLP)
   over the same sparse TF-IDF features, trained with the weighted
-  ``torch.nn.CrossEntropyLoss`` of :func:`weightlab.weights.make_loss`. A fit takes about a
-  second on the default data, so a sweep over the weighting exponent is cheaper than one
-  ``tfidf-logreg`` fit (``weightlab bench`` measures it).
+  ``torch.nn.CrossEntropyLoss`` of :func:`weightlab.weights.make_loss`, until its own
+  validation loss stops improving (:mod:`weightlab.engines.linear`). It matches the logistic
+  regression on the same features (``weightlab bench --fit``) and adds what scikit-learn's
+  does not have: the logit-adjusted loss and any torch loss. A fit takes 10-40 s on the
+  default data.
 
 Both share :func:`tfidf_features`, fitted on the training split only, and cached on disk with
 ``cache=`` (:mod:`weightlab.cache`). For corpora of millions of documents,
@@ -340,8 +342,9 @@ class TfidfLinearEngine(_TfidfEngine):
     """Softmax regression over sparse TF-IDF, trained in torch with a weighted loss.
 
     The sparse product ``X @ W`` runs in scipy's CSR kernels inside a torch autograd
-    function (no dense feature matrix is ever built); optimiser: fused ``Adam`` with the
-    L2 penalty; stopped on the run's own validation loss (:mod:`weightlab.engines.linear`).
+    function (no dense feature matrix is ever built); optimiser: SGD with Nesterov momentum
+    and the L2 penalty; stopped on the run's own validation loss
+    (:mod:`weightlab.engines.linear`).
     The shuffled batches of each epoch depend only on the seed, so they are built once and
     reused by every fit of a sweep.
     """
