@@ -76,7 +76,7 @@ class FitCheck:
             verdict = (
                 f"Fit check passed: the unweighted model is within {100 * self.max_accuracy_gap:g} "
                 f"accuracy points and {self.max_macro_f1_gap:g} macro F1 of the baseline, so the "
-                "weighting effect below is measured on a well-fitted model."
+                "weighting effect reported here is measured on a well-fitted model."
             )
         else:
             gaps = []
