@@ -73,7 +73,8 @@ def test_latency_figures(sweep, ds):
     figures = bench_latency(sweep[1], ds, repeats=3)
     assert [f.target for f in figures] == [3, 3, 3, 3]
     assert all(f.measured > 0 for f in figures)
-    assert [f.threshold for f in figures] == [20.0, 20.0, None, 1.0]
+    assert [f.threshold for f in figures] == [150.0, 150.0, None, 1.0]
+    assert "alpha slider move" in figures[0].what and "tau slider move" in figures[1].what
 
 
 def test_reproduce_cold_then_warm(tmp_path):
@@ -146,7 +147,7 @@ def test_cli_bench(tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert rc in (0, 1)
-    assert "| 3 | slider numbers for a new tau" in out
+    assert "| 3 | tau slider move: numbers and figure" in out
     assert json.loads((tmp_path / "bench.json").read_text())["settings"]["targets"] == [3]
 
 

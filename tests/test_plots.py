@@ -62,7 +62,7 @@ def test_f1_histogram_zero_bar_counts_zero_f1_classes(runs):
     for ax, scores in zip(axes, runs.values(), strict=True):
         n_zero = scores.overall["zero_f1_classes"]
         assert _zero_bar(ax).get_height() == n_zero
-        assert f"{n_zero} classes at F1 = 0" in ax.get_title()
+        assert f"{n_zero} {'class' if n_zero == 1 else 'classes'} at F1 = 0" in ax.get_title()
         # The other bars hold every class with F1 > 0, once.
         rest = sum(p.get_height() for p in ax.patches if p.get_x() > -1e-9)
         assert rest == len(scores.by_class) - n_zero

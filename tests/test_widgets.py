@@ -1,14 +1,18 @@
 """The alpha slider, driven programmatically: set the value, read what is shown."""
 
+import io
+import itertools
+
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
 import pytest
 
 from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine
+from weightlab.frontier import frontier_inputs
 from weightlab.sweep import alpha_sweep
 from weightlab.synthetic import make_complaints
-from weightlab.widgets import AlphaExplorer, alpha_explorer
+from weightlab.widgets import AlphaExplorer, FrontierExplorer, alpha_explorer, frontier_explorer
 
 matplotlib.use("Agg")
 
@@ -37,7 +41,10 @@ def _shown(explorer, key: str, column: int) -> str:
 
 def test_children_are_the_slider_numbers_and_image(explorer, sweep):
     assert isinstance(explorer, AlphaExplorer) and isinstance(explorer, widgets.VBox)
-    assert explorer.children == (explorer.slider, explorer.numbers, explorer.image)
+    row, numbers, image = explorer.children
+    assert row.children == (explorer.slider, explorer.status)
+    assert (numbers, image) == (explorer.numbers, explorer.image)
+    assert explorer.status.value == ""  # "updating ..." only while a move is drawn
     assert isinstance(explorer.slider, widgets.FloatSlider)
     s = explorer.slider
     assert (s.min, s.max, s.step) == (0.0, 1.0, 0.25)
@@ -104,3 +111,156 @@ def test_repr_is_short_and_says_how_to_use_it(explorer):
     text = repr(explorer)
     assert text.startswith("AlphaExplorer(alpha=0.5, 5 alphas from 0 to 1")
     assert len(text) < 140 and "PNG" not in text
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def test_a_move_draws_the_same_picture_as_a_fresh_explorer_at_that_alpha(explorer, sweep):
+    # The move redraws only what changes; the result must be the figure drawn from scratch.
+    for alpha in (1.0, 0.0, 0.25):
+        explorer.slider.value = alpha
+        fresh = alpha_explorer(sweep, value=alpha)
+        np.testing.assert_array_equal(_pixels(explorer.image.value), _pixels(fresh.image.value))
+    other = alpha_explorer(sweep, value=0.5).image.value
+    assert not np.array_equal(_pixels(explorer.image.value), _pixels(other))
+
+
+def test_titles_name_the_run_shown(sweep):
+    e = alpha_explorer(sweep, value=0.0)
+    left, right = (ax.get_title() for ax in e.figure.axes[:2])
+    assert left.startswith("unweighted (alpha=0)") and "class-weighted" not in right
+    e.slider.value = 0.75
+    assert e.figure.axes[1].get_title().startswith("class-weighted, alpha=0.75\n")
+
+
+# --------------------------------------------------------------------------------------------
+# frontier_explorer: tau (post-hoc) and alpha (retrained) on the frontier figure
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inputs(sweep):
+    ds = sweep.dataset
+    return frontier_inputs(
+        sweep.runs,
+        y_test=ds.labels_of("test"),
+        train_counts=ds.train_counts,
+        taus=[0.0, 0.5, 1.0, 1.5, 2.0],
+        alpha_points=sweep.table(),
+    )
+
+
+def _rows(explorer) -> dict[str, tuple[str, str]]:
+    """The numbers table: point name -> (accuracy, macro F1) as shown."""
+    shown = {}
+    for row in explorer.numbers.value.split("<tr>")[2:]:
+        cells = [c.split(">", 1)[1] for c in row.split("</td>")[:3]]
+        shown[cells[0]] = (cells[1], cells[2])
+    return shown
+
+
+def test_frontier_explorer_has_two_sliders_over_the_grids(inputs):
+    e = frontier_explorer(inputs, tau=1.0)
+    assert isinstance(e, FrontierExplorer)
+    row, numbers, image = e.children
+    assert row.children == (e.tau_slider, e.alpha_slider, e.status)
+    assert [v for _, v in e.tau_slider.options] == [0.0, 0.5, 1.0, 1.5, 2.0]
+    assert [v for _, v in e.alpha_slider.options] == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert (e.tau, e.alpha) == (1.0, 0.5) and e.curve == "unweighted"
+    assert image.value[:4] == b"\x89PNG"
+
+
+def test_frontier_moves_update_numbers_markers_and_image(inputs, sweep):
+    e = frontier_explorer(inputs)
+    assert e.tau == 0.0
+    curve = inputs["tau_curves"]["unweighted"].set_index("tau")
+    before = e.image.value
+    e.tau_slider.value = 1.5
+    shown = _rows(e)
+    assert shown["unweighted + tau=1.5"] == (
+        f"{curve.loc[1.5, 'accuracy']:.1%}",
+        f"{curve.loc[1.5, 'macro_f1']:.3f}",
+    )
+    assert shown["unweighted as trained (tau=0)"][0] == f"{curve.loc[0.0, 'accuracy']:.1%}"
+    marker = next(c for c in e.figure.axes[0].collections if c.get_gid() == "tau-marker")
+    np.testing.assert_allclose(
+        marker.get_offsets()[0], [curve.loc[1.5, "accuracy"], curve.loc[1.5, "macro_f1"]]
+    )
+    assert e.image.value != before
+    e.alpha_slider.value = 1.0
+    t = sweep.table().set_index("alpha")
+    assert _rows(e)["retrained alpha=1"] == (
+        f"{t.loc[1.0, 'accuracy']:.1%}",
+        f"{t.loc[1.0, 'macro_f1']:.3f}",
+    )
+    assert e.tau == 1.5 and e.alpha == 1.0
+    fresh = frontier_explorer(inputs, tau=1.5, alpha=1.0)
+    np.testing.assert_array_equal(_pixels(e.image.value), _pixels(fresh.image.value))
+
+
+def test_frontier_explorer_without_alpha_points_has_one_slider(inputs):
+    e = frontier_explorer({**inputs, "alpha_points": None}, tau=0.5)
+    assert e.alpha_slider is None and e.alpha is None
+    assert e.children[0].children == (e.tau_slider, e.status)
+    assert repr(e) == (
+        "FrontierExplorer(tau=0.5 on the unweighted curve; run the notebook in Jupyter to "
+        "move the sliders)"
+    )
+
+
+def test_frontier_explorer_needs_a_tau_curve(inputs):
+    with pytest.raises(ValueError, match="needs a tau curve"):
+        frontier_explorer({**inputs, "tau_curves": {}})
+
+
+def _drawn_texts(fig):
+    """Every text the figure draws: tick labels inside the view, titles, labels, legends."""
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    ticks, shown = set(), []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for loc, label in zip(
+                axis.get_majorticklocs(), axis.get_majorticklabels(), strict=True
+            ):
+                ticks.add(id(label))
+                if lo - 1e-9 <= loc <= hi + 1e-9:
+                    shown.append(label)
+    others = [t for t in fig.findobj(Text) if id(t) not in ticks and t.get_visible()]
+    return [t for t in shown + others if t.get_text().strip()]
+
+
+def _overlapping_texts(fig) -> list[tuple[str, str]]:
+    boxes = [(t.get_text(), t.get_window_extent()) for t in _drawn_texts(fig)]
+    clashes = []
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+        common = box_a.intersection(box_a, box_b)
+        if common is not None and common.width > 0.5 and common.height > 0.5:
+            clashes.append((a, b))
+    edge = fig.bbox
+    clashes += [
+        (a, "the figure's edge")
+        for a, box in boxes
+        if box.x0 < edge.x0 - 1
+        or box.x1 > edge.x1 + 1
+        or box.y0 < edge.y0 - 1
+        or box.y1 > edge.y1 + 1
+    ]
+    return clashes
+
+
+def test_no_text_overlaps_another_or_leaves_the_figure(sweep, inputs):
+    explorer = alpha_explorer(sweep)
+    for alpha in sweep.alphas:
+        explorer.slider.value = float(alpha)
+        assert _overlapping_texts(explorer.figure) == [], alpha
+    frontier = frontier_explorer(inputs)
+    for tau, alpha in [(0.0, 0.0), (2.0, 1.0), (1.0, 0.5)]:
+        frontier.show(tau, alpha)
+        assert _overlapping_texts(frontier.figure) == [], (tau, alpha)

@@ -63,13 +63,14 @@ from weightlab.weights import (
     make_loss,
     weights_from_counts,
 )
-from weightlab.widgets import AlphaExplorer, alpha_explorer
+from weightlab.widgets import AlphaExplorer, FrontierExplorer, alpha_explorer, frontier_explorer
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ARTICLE_REPORTED",
     "AlphaExplorer",
+    "FrontierExplorer",
     "AlphaSweep",
     "Choice",
     "Results",
@@ -80,6 +81,7 @@ __all__ = [
     "absorption_table",
     "adjust_logits",
     "alpha_explorer",
+    "frontier_explorer",
     "alpha_grid",
     "alpha_sweep",
     "band_summary",

@@ -305,6 +305,11 @@ def curve_gap(points: pd.DataFrame, curve: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def marker_label(row) -> str:
+    """Legend entry of a slider's point in :func:`plot_frontier` (a ``frontier_table`` row)."""
+    return f"{row['point']}: {row['accuracy']:.1%}, macro F1 {row['macro_f1']:.3f}"
+
+
 def _nearest(frame: pd.DataFrame, key: str, value: float) -> pd.Series:
     return frame.iloc[int(np.argmin(np.abs(frame[key].to_numpy(dtype=np.float64) - value)))]
 
@@ -343,12 +348,15 @@ def plot_frontier(
     import matplotlib.pyplot as plt
     from matplotlib.ticker import PercentFormatter
 
+    from weightlab.plots import place_labels
+
     table = frontier_table(
         tau_curves=tau_curves, alpha_points=alpha_points, la_points=la_points, baselines=baselines
     )
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.8))
     curves = table[table["kind"] == "tau"]
+    labels, tau_labels = [], []  # placed at the end, baselines and alphas first
     for i, (name, curve) in enumerate(curves.groupby("series", sort=False)):
         color = f"C{i}"
         ax.plot(
@@ -364,13 +372,15 @@ def plot_frontier(
         for t in (1.0, 2.0):
             hit = curve[np.isclose(curve["tau"], t)]
             if len(hit):
-                ax.annotate(
-                    f"tau={t:g}",
-                    (hit["accuracy"].iloc[0], hit["macro_f1"].iloc[0]),
-                    xytext=(4, -10),
-                    textcoords="offset points",
-                    fontsize=7,
-                    color=color,
+                tau_labels.append(
+                    ax.annotate(
+                        f"tau={t:g}",
+                        (hit["accuracy"].iloc[0], hit["macro_f1"].iloc[0]),
+                        xytext=(5, 3),
+                        textcoords="offset points",
+                        fontsize=7,
+                        color=color,
+                    )
                 )
     alphas = table[table["kind"] == "alpha"]
     if len(alphas):
@@ -391,12 +401,14 @@ def plot_frontier(
         ax.figure.colorbar(pts, ax=ax, pad=0.02).set_label("class-weight exponent alpha")
         for _, row in alphas.iterrows():
             if np.isclose(row["alpha"] * 2, round(row["alpha"] * 2)):
-                ax.annotate(
-                    row["label"],
-                    (row["accuracy"], row["macro_f1"]),
-                    xytext=(4, 4),
-                    textcoords="offset points",
-                    fontsize=7,
+                labels.append(
+                    ax.annotate(
+                        row["label"],
+                        (row["accuracy"], row["macro_f1"]),
+                        xytext=(5, 3),
+                        textcoords="offset points",
+                        fontsize=7,
+                    )
                 )
     la = table[table["kind"] == "la-loss"]
     if len(la):
@@ -416,14 +428,16 @@ def plot_frontier(
         ax.scatter(
             [row["accuracy"]], [row["macro_f1"]], marker="X", s=60, color="dimgrey", zorder=3
         )
-        ax.annotate(
-            row["series"],
-            (row["accuracy"], row["macro_f1"]),
-            xytext=(-6, -12),
-            textcoords="offset points",
-            ha="right",
-            fontsize=8,
-            color="dimgrey",
+        labels.insert(
+            0,
+            ax.annotate(
+                row["series"],
+                (row["accuracy"], row["macro_f1"]),
+                xytext=(5, 3),
+                textcoords="offset points",
+                fontsize=8,
+                color="dimgrey",
+            ),
         )
     best_acc = table[table["best_accuracy"]].iloc[0]
     best_f1 = table[table["best_macro_f1"]].iloc[0]
@@ -457,7 +471,8 @@ def plot_frontier(
             s=120,
             color="red",
             zorder=5,
-            label=f"{row['point']}: {row['accuracy']:.1%}, macro F1 {row['macro_f1']:.3f}",
+            label=marker_label(row),
+            gid="tau-marker",
         )
     if alpha is not None and len(alphas):
         row = _nearest(alphas, "alpha", float(alpha))
@@ -468,7 +483,8 @@ def plot_frontier(
             marker="s",
             color="magenta",
             zorder=5,
-            label=f"{row['point']}: {row['accuracy']:.1%}, macro F1 {row['macro_f1']:.3f}",
+            label=marker_label(row),
+            gid="alpha-marker",
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("accuracy (routing: most complaints right)")
@@ -477,4 +493,5 @@ def plot_frontier(
     # Why below the axes: inside, it hides points and labels wherever it goes.
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, markerscale=0.6)
     ax.margins(x=0.08, y=0.08)
+    place_labels(ax, labels + tau_labels)
     return ax

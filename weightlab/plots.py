@@ -93,36 +93,38 @@ def plot_f1_histograms(runs: Mapping[str, Scores], *, bins: int = 20, axes=None)
     for ax, (title, scores), color in zip(
         axes, runs.items(), [f"C{i}" for i in range(len(runs))], strict=True
     ):
-        f1 = scores.by_class["f1"].to_numpy()
-        n_zero = int((f1 == 0).sum())
+        n_zero, heights = f1_bar_heights(scores, edges)
         # Exactly-zero F1 gets its own bar left of 0, so the spike is not mixed with 0 < F1 < 0.05.
-        ax.bar(
-            -width / 2,
-            n_zero,
-            width=width,
-            color="crimson",
-            edgecolor="white",
-            label=f"F1 = 0 ({n_zero})",
-        )
-        heights, _, _ = ax.hist(
-            f1[f1 > 0],
-            bins=edges,
-            color=color,
-            edgecolor="white",
-            label=f"F1 > 0 ({int((f1 > 0).sum())})",
-        )
-        top = max(top, n_zero, heights.max() if len(heights) else 0)
-        ax.set_title(
-            f"{title}\nmacro F1 {scores.overall['macro_f1']:.3f}, {n_zero} classes at F1 = 0",
-            fontsize=10,
-        )
+        ax.bar(-width / 2, n_zero, width=width, color="crimson", edgecolor="white")
+        ax.bar(edges[:-1], heights, width=width, align="edge", color=color, edgecolor="white")
+        top = max(top, n_zero, heights.max(initial=0))
+        ax.set_title(f1_histogram_title(title, scores), fontsize=10)
         ax.set_xlabel("per-class F1")
-        ax.legend(fontsize=8, loc="upper right")
+        ax.legend(ax.patches[:2], f1_legend_labels(n_zero, heights), fontsize=8, loc="upper right")
     for ax in axes:
         ax.set_xlim(-width, 1)
         ax.set_ylim(0, top * 1.1)
     axes[0].set_ylabel("number of classes")
     return axes
+
+
+def f1_bar_heights(scores: Scores, edges: np.ndarray) -> tuple[int, np.ndarray]:
+    """Classes at F1 = 0, and the histogram of the F1 > 0 classes over ``edges``."""
+    f1 = scores.by_class["f1"].to_numpy()
+    heights, _ = np.histogram(f1[f1 > 0], bins=edges)
+    return int((f1 == 0).sum()), heights
+
+
+def f1_histogram_title(title: str, scores: Scores) -> str:
+    """The panel title of :func:`plot_f1_histograms`: the run, its macro F1 and zero-F1 count."""
+    n_zero = int((scores.by_class["f1"].to_numpy() == 0).sum())
+    classes = "class" if n_zero == 1 else "classes"
+    return f"{title}\nmacro F1 {scores.overall['macro_f1']:.3f}, {n_zero} {classes} at F1 = 0"
+
+
+def f1_legend_labels(n_zero: int, heights: np.ndarray) -> list[str]:
+    """Legend entries of a panel of :func:`plot_f1_histograms`."""
+    return [f"F1 = 0 ({n_zero})", f"F1 > 0 ({int(heights.sum())})"]
 
 
 def plot_f1_vs_train_count(runs: Mapping[str, Scores], *, ax=None):
@@ -189,18 +191,18 @@ def plot_tradeoff(sweep, *, highlight: float | None = None, ax=None):
     )
     cbar = ax.figure.colorbar(points, ax=ax, pad=0.02)
     cbar.set_label("weighting exponent alpha")
+    labels = []
     for i in _label_points(alphas, acc, f1):
-        a, x, y = alphas[i], acc[i], f1[i]
+        a = alphas[i]
         name = {0.0: " (unweighted)", 0.5: " (sqrt-inverse)"}.get(round(float(a), 6), "")
-        right = x <= (acc.min() + acc.max()) / 2  # point labels away from the centre
-        ax.annotate(
-            f"alpha={a:g}{name}",
-            (x, y),
-            xytext=(7 if right else -7, -3),
-            textcoords="offset points",
-            ha="left" if right else "right",
-            va="top",
-            fontsize=8,
+        labels.append(
+            ax.annotate(
+                f"alpha={a:g}{name}",
+                (acc[i], f1[i]),
+                xytext=(5, 3),
+                textcoords="offset points",
+                fontsize=8,
+            )
         )
     if highlight is not None:
         row = t[t["alpha"] == sweep.run(highlight).alpha].iloc[0]
@@ -212,10 +214,8 @@ def plot_tradeoff(sweep, *, highlight: float | None = None, ax=None):
             edgecolors="red",
             linewidths=2,
             zorder=3,
-            label=(
-                f"alpha={row['alpha']:g}: accuracy {row['accuracy']:.1%}, "
-                f"macro F1 {row['macro_f1']:.3f}"
-            ),
+            label=tradeoff_label(row),
+            gid="highlight",
         )
         # Below the axes, so it never hides a point or a label.
         ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
@@ -229,7 +229,66 @@ def plot_tradeoff(sweep, *, highlight: float | None = None, ax=None):
         fontsize=10,
     )
     ax.margins(x=0.12, y=0.08)
+    place_labels(ax, labels)
     return ax
+
+
+def tradeoff_label(row) -> str:
+    """Legend entry of the highlighted point of :func:`plot_tradeoff` (a ``table()`` row)."""
+    return f"alpha={row['alpha']:g}: accuracy {row['accuracy']:.1%}, macro F1 {row['macro_f1']:.3f}"
+
+
+def alpha_view_titles(baseline_alpha: float, alpha: float) -> tuple[str, str]:
+    """Names of the two histograms of :func:`plot_alpha_view` (never "class-weighted" at 0)."""
+    left = f"{'unweighted' if baseline_alpha == 0 else 'baseline'} (alpha={baseline_alpha:g})"
+    right = "unweighted (alpha=0)" if alpha == 0 else f"class-weighted, alpha={alpha:g}"
+    if right == left:  # the slider at the baseline: one run in both panels
+        right = f"alpha={alpha:g}: the baseline again"
+    return left, right
+
+
+#: Where :func:`place_labels` tries a point's label, in points from the point, in order.
+_SPOTS = (
+    (5, 3, "left", "bottom"),
+    (5, -3, "left", "top"),
+    (-5, 3, "right", "bottom"),
+    (-5, -3, "right", "top"),
+)
+
+
+def place_labels(ax, labels) -> None:
+    """Put each point label where it overlaps no earlier label and stays inside the axes.
+
+    ``labels`` are annotations in offset points, most important first. Each goes to the first
+    free spot of :data:`_SPOTS` (right-above, right-below, left-above, left-below its point),
+    measured after the figure's layout; a label with no free spot is hidden (the colour bar
+    still names every point). Why by hand: matplotlib does not place labels, and this is a
+    few lines rather than another dependency.
+    """
+    labels = list(labels)
+    if not labels:
+        return
+    ax.figure.draw_without_rendering()  # the layout, so that pixel boxes are final
+    inside = ax.get_window_extent()
+    placed = []
+    for label in labels:
+        label.set_in_layout(False)  # moving it must not move the axes
+        for dx, dy, ha, va in _SPOTS:
+            label.xyann = (dx, dy)
+            label.set_horizontalalignment(ha)
+            label.set_verticalalignment(va)
+            box = label.get_window_extent()
+            fits = (
+                box.x0 >= inside.x0
+                and box.x1 <= inside.x1
+                and box.y0 >= inside.y0
+                and box.y1 <= inside.y1
+            )
+            if fits and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+        else:
+            label.set_visible(False)
 
 
 def _label_points(alphas: np.ndarray, x: np.ndarray, y: np.ndarray) -> list[int]:
@@ -279,13 +338,7 @@ def plot_alpha_view(sweep, alpha: float, *, baseline_alpha: float = 0.0, axes=No
     if len(axes) != 3:
         raise ValueError(f"plot_alpha_view draws on three axes; got {len(axes)}.")
     base, run = sweep.run(baseline_alpha), sweep.run(alpha)
-    base_name = "unweighted" if base.alpha == 0 else "baseline"
-    plot_f1_histograms(
-        {
-            f"{base_name} (alpha={base.alpha:g})": base.scores,
-            f"class-weighted, alpha={run.alpha:g}": run.scores,
-        },
-        axes=axes[:2],
-    )
+    left, right = alpha_view_titles(base.alpha, run.alpha)
+    plot_f1_histograms({left: base.scores, right: run.scores}, axes=axes[:2])
     plot_tradeoff(sweep, highlight=run.alpha, ax=axes[2])
     return axes

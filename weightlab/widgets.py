@@ -20,13 +20,14 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 
 import ipywidgets as widgets
 import numpy as np
 
-__all__ = ["AlphaExplorer", "alpha_explorer"]
+__all__ = ["AlphaExplorer", "FrontierExplorer", "alpha_explorer", "frontier_explorer"]
 
 _LABELS = {
     "accuracy": "accuracy",
@@ -61,10 +62,51 @@ def _numbers_html(frame, n_scored: int) -> str:
     )
 
 
-def _png(fig, dpi: int) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return buf.getvalue()
+class _Frame:
+    """A figure drawn in full once; after that only its moving artists are drawn again.
+
+    Why by hand: matplotlib's blitting calls (``copy_from_bbox`` / ``restore_region`` /
+    ``draw_artist``) serve GUI canvases; here they feed the PNG of an ``ipywidgets.Image``,
+    which the widget owns whatever the matplotlib backend is. A full draw of the explorer's
+    figure with its layout is ~300 ms; restoring the static background and drawing the few
+    artists a slider moves is a few milliseconds, and a fast PNG encoding (Pillow,
+    ``compress_level=1``) a few more.
+    """
+
+    def __init__(self, figure, moving, *, dpi: int):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.figure = figure
+        self.moving = list(moving)
+        figure.set_dpi(dpi)
+        self.canvas = FigureCanvasAgg(figure)
+        for artist in self.moving:
+            artist.set_animated(True)  # left out of the full draw: the background
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(figure.bbox)
+
+    def png(self) -> bytes:
+        """The figure with the moving artists in their current state, as PNG bytes."""
+        from PIL import Image
+
+        self.canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.figure.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
+@contextlib.contextmanager
+def _updating(status: widgets.HTML):
+    """Beside the slider: "updating ..." until the numbers and the figure are in place."""
+    status.value = '<span style="color:grey">updating ...</span>'
+    try:
+        yield
+    finally:
+        status.value = ""
 
 
 class AlphaExplorer(widgets.VBox):
@@ -87,12 +129,13 @@ class AlphaExplorer(widgets.VBox):
         The grid ``alpha`` currently shown.
     """
 
-    def __init__(self, sweep, *, baseline_alpha: float = 0.0, value=None, dpi: int = 72):
+    def __init__(self, sweep, *, baseline_alpha: float = 0.0, value=None, dpi: int = 100):
         from matplotlib.figure import Figure
+
+        from weightlab.plots import f1_bar_heights, plot_alpha_view
 
         self.sweep = sweep
         self.baseline_alpha = sweep.run(baseline_alpha).alpha
-        self.dpi = dpi
         grid = sweep.alphas
         steps = np.diff(grid)
         if len(grid) < 2 or not np.allclose(steps, steps[0], atol=1e-9):
@@ -113,11 +156,31 @@ class AlphaExplorer(widgets.VBox):
             continuous_update=False,
             layout=widgets.Layout(width="420px"),
         )
+        self.status = widgets.HTML()
         self.numbers = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.figure = Figure(figsize=(14, 3.9), layout="constrained")
+        # 1) The whole figure once, laid out at the first alpha whatever the start (so a
+        #    move gives the very picture a new explorer would), with a y axis that fits every
+        #    alpha: a move changes bars, titles and the marked point, never the axes.
+        self.figure = Figure(figsize=(11, 3.6), layout="constrained", facecolor="white")
+        axes = self.figure.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.35]})
+        plot_alpha_view(sweep, grid[0], baseline_alpha=self.baseline_alpha, axes=axes)
+        bins = len(axes[1].patches) - 1  # the bar at F1 = 0, then the histogram
+        self._edges = np.linspace(0, 1, bins + 1)
+        top = 0
+        for r in sweep.runs:
+            n_zero, heights = f1_bar_heights(r.scores, self._edges)
+            top = max(top, n_zero, heights.max())
+        for ax in axes[:2]:
+            ax.set_ylim(0, top * 1.1)
+        self._table = sweep.table().set_index("alpha", drop=False)
+        hist, trade = axes[1], axes[2]
+        self._bars = list(hist.patches)
+        self._marker = next(c for c in trade.collections if c.get_gid() == "highlight")
+        moving = [*self._bars, hist.title, hist.get_legend(), self._marker, trade.get_legend()]
+        self._frame = _Frame(self.figure, moving, dpi=dpi)
         self.alpha = None
-        super().__init__([self.slider, self.numbers, self.image])
+        super().__init__([widgets.HBox([self.slider, self.status]), self.numbers, self.image])
         self.slider.observe(self._on_slider, names="value")
         self.show(start)
 
@@ -126,17 +189,36 @@ class AlphaExplorer(widgets.VBox):
 
     def show(self, alpha: float) -> None:
         """Show the run at the grid ``alpha`` nearest to ``alpha``: numbers and figure together."""
-        from weightlab.plots import plot_alpha_view
+        from weightlab.plots import (
+            alpha_view_titles,
+            f1_bar_heights,
+            f1_histogram_title,
+            f1_legend_labels,
+            tradeoff_label,
+        )
 
-        run = self.sweep.run(alpha, atol=self.slider.step / 2)  # nearest grid point
-        frame = self.sweep.compare(run.alpha, baseline_alpha=self.baseline_alpha)
-        n_scored = int(run.scores.overall["n_classes_scored"])
-        self.figure.clear()
-        axes = self.figure.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.35]})
-        plot_alpha_view(self.sweep, run.alpha, baseline_alpha=self.baseline_alpha, axes=axes)
-        self.alpha = run.alpha
-        self.numbers.value = _numbers_html(frame, n_scored)
-        self.image.value = _png(self.figure, self.dpi)
+        with _updating(self.status):
+            run = self.sweep.run(alpha, atol=self.slider.step / 2)  # nearest grid point
+            frame = self.sweep.compare(run.alpha, baseline_alpha=self.baseline_alpha)
+            n_scored = int(run.scores.overall["n_classes_scored"])
+            # 2) Only what the move changes: the right histogram, its title and legend, the
+            #    marked point of the trade-off and its legend entry.
+            hist, trade = self.figure.axes[1], self.figure.axes[2]
+            n_zero, heights = f1_bar_heights(run.scores, self._edges)
+            for bar, height in zip(self._bars, [n_zero, *heights], strict=True):
+                bar.set_height(height)
+            title = alpha_view_titles(self.baseline_alpha, run.alpha)[1]
+            hist.title.set_text(f1_histogram_title(title, run.scores))
+            for text, label in zip(
+                hist.get_legend().texts, f1_legend_labels(n_zero, heights), strict=True
+            ):
+                text.set_text(label)
+            row = self._table.loc[run.alpha]
+            self._marker.set_offsets([[row["accuracy"], row["macro_f1"]]])
+            trade.get_legend().texts[0].set_text(tradeoff_label(row))
+            self.alpha = run.alpha
+            self.numbers.value = _numbers_html(frame, n_scored)
+            self.image.value = self._frame.png()
 
     def __repr__(self) -> str:
         return (
@@ -178,3 +260,178 @@ def alpha_explorer(sweep, *, baseline_alpha: float = 0.0, value: float | None = 
         If the grid is not evenly spaced, or ``baseline_alpha`` / ``value`` is off the grid.
     """
     return AlphaExplorer(sweep, baseline_alpha=baseline_alpha, value=value)
+
+
+def _frontier_html(rows) -> str:
+    """The frontier explorer's numbers: one row per point (name, accuracy, macro F1)."""
+    cell = '<td style="text-align:right;padding:0 12px">{}</td>'
+    body = "".join(
+        f"<tr><td>{html.escape(name)}</td>{cell.format(f'{acc:.1%}')}"
+        f"{cell.format(f'{f1:.3f}')}</tr>"
+        for name, acc, f1 in rows
+    )
+    head = "".join(
+        f'<th style="text-align:right;padding:0 12px">{c}</th>' for c in ("accuracy", "macro F1")
+    )
+    return (
+        f'<table class="weightlab-numbers"><thead><tr><th></th>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+        '<div style="font-size:smaller;color:grey">Test split. Red dot: the tau slider on the '
+        "trained model's tau curve; magenta square: the alpha slider's retrained model.</div>"
+    )
+
+
+def _nearest(frame, key: str, value: float):
+    """The row of ``frame`` whose ``key`` is nearest to ``value`` (a slider snaps to it)."""
+    return frame.iloc[int(np.argmin(np.abs(frame[key].to_numpy(dtype=np.float64) - value)))]
+
+
+def _grid_slider(values, value, description: str) -> widgets.SelectionSlider:
+    """A slider over exactly the points that exist (any spacing), labelled like ``0.75``."""
+    return widgets.SelectionSlider(
+        options=[(f"{v:g}", float(v)) for v in values],
+        value=float(value),
+        description=description,
+        continuous_update=False,
+        layout=widgets.Layout(width="420px"),
+    )
+
+
+class FrontierExplorer(widgets.VBox):
+    """Two sliders on the accuracy / macro-F1 frontier: ``tau`` after training, ``alpha`` before.
+
+    Made by :func:`frontier_explorer`. The ``tau`` slider walks the first tau curve (post-hoc
+    logit adjustment of one trained model), the ``alpha`` slider the retrained class-weighted
+    models; both move their marker on :func:`weightlab.frontier.plot_frontier`.
+
+    Attributes
+    ----------
+    tau_slider, alpha_slider : ipywidgets.SelectionSlider
+        The two knobs (``alpha_slider`` is None without retrained alpha points).
+    numbers : ipywidgets.HTML
+        Accuracy and macro F1 of the curve's model as trained, at the slider's tau, and of the
+        retrained model at the slider's alpha.
+    image : ipywidgets.Image
+        PNG of the frontier with both points marked.
+    figure : matplotlib.figure.Figure
+        The figure behind ``image``.
+    tau, alpha : float
+        The grid values currently shown.
+    """
+
+    def __init__(self, inputs, *, tau=None, alpha=None, dpi: int = 100):
+        from matplotlib.figure import Figure
+
+        from weightlab.frontier import frontier_table, plot_frontier
+
+        table = frontier_table(**inputs)
+        curves = table[table["kind"] == "tau"]
+        if curves.empty:
+            raise ValueError(
+                "frontier_explorer needs a tau curve to slide along: inputs['tau_curves'] is "
+                "empty (frontier_inputs(..., curves=('unweighted',)) makes one)."
+            )
+        self.curve = curves["series"].iloc[0]
+        self._taus = curves[curves["series"] == self.curve].set_index("tau", drop=False)
+        self._alphas = table[table["kind"] == "alpha"].set_index("alpha", drop=False)
+        tau0 = float(_nearest(self._taus, "tau", 0.0 if tau is None else tau)["tau"])
+        self.tau_slider = _grid_slider(self._taus["tau"], tau0, "tau")
+        self.alpha_slider = None
+        alpha0 = None
+        if len(self._alphas):
+            has_half = np.isclose(self._alphas["alpha"], 0.5).any()
+            start = alpha if alpha is not None else 0.5 if has_half else 0.0
+            alpha0 = float(_nearest(self._alphas, "alpha", start)["alpha"])
+            self.alpha_slider = _grid_slider(self._alphas["alpha"], alpha0, "alpha")
+        self.status = widgets.HTML()
+        self.numbers = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # 1) The whole figure once, laid out with the markers at the first grid points; a
+        #    move redraws only the two markers and the legend that names them.
+        self.figure = Figure(figsize=(8.5, 5.6), layout="constrained", facecolor="white")
+        ax = self.figure.subplots()
+        first_alpha = None if alpha0 is None else float(self._alphas["alpha"].iloc[0])
+        plot_frontier(**inputs, tau=float(self._taus["tau"].iloc[0]), alpha=first_alpha, ax=ax)
+        markers = {c.get_gid(): c for c in ax.collections if c.get_gid()}
+        self._markers = {k: markers.get(f"{k}-marker") for k in ("tau", "alpha")}
+        legend = ax.get_legend()
+        labels = [t.get_text() for t in legend.texts]
+        self._legend_texts = {
+            k: legend.texts[labels.index(m.get_label())]
+            for k, m in self._markers.items()
+            if m is not None
+        }
+        moving = [m for m in self._markers.values() if m is not None] + [legend]
+        self._frame = _Frame(self.figure, moving, dpi=dpi)
+        self.tau = self.alpha = None
+        sliders = [s for s in (self.tau_slider, self.alpha_slider) if s is not None]
+        super().__init__([widgets.HBox([*sliders, self.status]), self.numbers, self.image])
+        for slider in sliders:
+            slider.observe(self._on_slider, names="value")
+        self.show(tau0, alpha0)
+
+    def _on_slider(self, change) -> None:
+        alpha = None if self.alpha_slider is None else self.alpha_slider.value
+        self.show(self.tau_slider.value, alpha)
+
+    def show(self, tau: float, alpha: float | None = None) -> None:
+        """Mark the curve's point nearest to ``tau`` and the retrained one nearest ``alpha``."""
+        from weightlab.frontier import marker_label
+
+        with _updating(self.status):
+            points = {"tau": _nearest(self._taus, "tau", tau)}
+            if alpha is not None and len(self._alphas):
+                points["alpha"] = _nearest(self._alphas, "alpha", alpha)
+            for key, row in points.items():
+                self._markers[key].set_offsets([[row["accuracy"], row["macro_f1"]]])
+                self._legend_texts[key].set_text(marker_label(row))
+            self.tau = float(points["tau"]["tau"])
+            self.alpha = float(points["alpha"]["alpha"]) if "alpha" in points else None
+            trained = self._taus.iloc[int(np.argmin(np.abs(self._taus["tau"].to_numpy())))]
+            rows = [
+                (
+                    f"{self.curve} as trained ({trained['label']})",
+                    trained["accuracy"],
+                    trained["macro_f1"],
+                )
+            ]
+            rows += [(row["point"], row["accuracy"], row["macro_f1"]) for row in points.values()]
+            self.numbers.value = _frontier_html(rows)
+            self.image.value = self._frame.png()
+
+    def __repr__(self) -> str:
+        alpha = "" if self.alpha is None else f", alpha={self.alpha:g}"
+        return (
+            f"FrontierExplorer(tau={self.tau:g} on the {self.curve} curve{alpha}; run the "
+            "notebook in Jupyter to move the sliders)"
+        )
+
+
+def frontier_explorer(inputs, *, tau: float | None = None, alpha: float | None = None):
+    """Sliders for ``tau`` (post-hoc) and ``alpha`` (retrained) on the frontier figure.
+
+    Moving either slider moves its point on :func:`weightlab.frontier.plot_frontier` (red
+    dot: the first tau curve at that tau; magenta square: the class-weighted model retrained
+    at that alpha) and updates the numbers beside the curve's model as trained.
+
+    Parameters
+    ----------
+    inputs : dict
+        From :func:`weightlab.frontier.frontier_inputs` (the arguments of ``plot_frontier``).
+    tau : float, optional
+        Initial tau (nearest grid point; default 0, the model as trained).
+    alpha : float, optional
+        Initial alpha (nearest retrained point; default 0.5 when there is one, else 0).
+
+    Returns
+    -------
+    FrontierExplorer
+        An ``ipywidgets.VBox`` with ``.tau_slider``, ``.alpha_slider``, ``.numbers``,
+        ``.image`` and ``.figure``.
+
+    Raises
+    ------
+    ValueError
+        If ``inputs`` has no tau curve, or is not valid for ``frontier_table``.
+    """
+    return FrontierExplorer(inputs, tau=tau, alpha=alpha)
