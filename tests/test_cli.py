@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import weightlab
-from weightlab.cli import build_parser, main
+from weightlab.cli import OUTPUT_FILES, build_parser, main
 
 SMALL = ["--data", "synthetic", "--n-documents", "3000", "--n-classes", "12"]
 
@@ -24,8 +24,8 @@ def cli_run(tmp_path_factory):
 
 
 def _error_line(capsys, argv) -> str:
-    """Run the CLI on bad input: exit code 2 and one 'weightlab: error:' line, no traceback."""
-    assert main(argv) == 2
+    """Run the CLI on bad input: exit code 1 and one 'weightlab: error:' line, no traceback."""
+    assert main(argv) == 1  # a run that failed; 2 is for usage errors
     captured = capsys.readouterr()
     assert captured.err.startswith("weightlab: error: ")
     assert captured.err.count("\n") == 1, captured.err
@@ -44,15 +44,14 @@ def test_reproduce_returns_zero_and_prints_the_table(cli_run):
     assert "| run | accuracy | macro F1 |" in stdout
     for label in ("Majority class", "TF-IDF + logistic regression", "Unweighted", "Sqrt-inverse"):
         assert label in stdout
-    assert "note: Generated 3,000 synthetic complaint narratives in 12 classes" in stdout
-    assert f"to {out}/" in stdout
+    assert "note:" not in stdout  # stdout holds the table only: `| head`, `> table.md`
+    assert stdout.strip() == (out / "table.md").read_text().strip()
 
 
 def test_reproduce_writes_the_result_files(cli_run):
     *_, out = cli_run
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["results.json", "table.md", "per_class.csv", "f1_histograms.png", "logits.npz"]
-    )
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    assert (out / "frontier.png").read_bytes()[:4] == b"\x89PNG"
     data = json.loads((out / "results.json").read_text())
     assert data["dataset"]["n_documents"] == 3000 and data["dataset"]["n_classes"] == 12
     assert [r["name"] for r in data["runs"]] == [
@@ -64,9 +63,30 @@ def test_reproduce_writes_the_result_files(cli_run):
     assert (out / "table.md").read_text() in cli_run[1]
 
 
-def test_quiet_means_no_progress_bars(cli_run):
+def test_quiet_leaves_only_the_notes_on_stderr(cli_run):
     _, _, stderr, _ = cli_run
-    assert stderr == ""
+    lines = stderr.splitlines()
+    assert lines and all(line.startswith("note: ") for line in lines), stderr
+    assert "note: Generated 3,000 synthetic complaint narratives in 12 classes" in stderr
+
+
+def test_status_lines_go_to_stderr_without_quiet(tmp_path):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["reproduce", *SMALL, "--out", str(tmp_path), "--n-boot", "0", "--no-cache"])
+    assert code == 0
+    assert stdout.getvalue().strip() == (tmp_path / "table.md").read_text().strip()
+    assert f"Wrote {', '.join(OUTPUT_FILES)} to {tmp_path}/" in stderr.getvalue()
+    for step in ("generating", "featurising", "trained tfidf-logreg in"):
+        assert step in stderr.getvalue(), step
+
+
+def test_help_lists_every_file_reproduce_writes(capsys):
+    with pytest.raises(SystemExit):
+        main(["reproduce", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for name in OUTPUT_FILES:
+        assert name in text, name
 
 
 def test_version(capsys):
@@ -155,9 +175,40 @@ def test_too_few_documents(capsys):
     assert "n_documents=50 is too small" in err
 
 
-def test_model_without_transformer_engine(capsys):
-    err = _error_line(capsys, ["reproduce", "--model", "bert-base-uncased", "-q"])
-    assert "--model and --epochs apply to --engine transformer only" in err
+def test_options_that_do_not_go_together_are_usage_errors(capsys):
+    assert main(["reproduce", "--model", "bert-base-uncased", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: weightlab reproduce")
+    assert err.splitlines()[-1] == (
+        "weightlab reproduce: error: --model and --epochs apply to --engine transformer only"
+    )
+
+
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path):
+    # `weightlab reproduce | head -2`: the reader leaves early; no traceback, no error line.
+    script = Path(sys.executable).parent / "weightlab"
+    proc = subprocess.run(
+        f"'{script}' reproduce {' '.join(SMALL)} --n-boot 0 --no-cache --out r -q | head -2",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert proc.stdout.count("\n") == 2
+    assert "Broken pipe" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert "error" not in proc.stderr, proc.stderr
+
+
+def test_report_and_bench_take_quiet(tmp_path, cli_run, capsys):
+    *_, out = cli_run
+    assert main(["report", "--results", str(out), "--out", str(tmp_path / "r.html"), "-q"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert (tmp_path / "r.html").is_file()
+    args = build_parser().parse_args(["bench", "-q"])
+    assert args.quiet
 
 
 # --------------------------------------------------------------------------------------------

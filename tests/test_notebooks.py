@@ -17,10 +17,12 @@ What a committed notebook may hold (the rest is noise, or leaks the author's mac
 
 The end-to-end browser test (``-m browser``, ``make test-browser``) needs Debian's
 ``chromium`` (``apt-get install -y chromium``; Playwright's own browser download is not
-used) and the ``playwright`` Python package; it starts JupyterLab on 127.0.0.1, runs a copy
-of ``03_tradeoff_explorer.ipynb`` in headless Chromium, drags the slider and checks that the
-displayed numbers change to those of the new alpha in the committed static table. It skips
-without chromium, unless ``WEIGHTLAB_REQUIRE_BROWSER=1`` (CI), where that is a failure.
+used) and the ``playwright`` Python package. For every notebook with a widget in its
+committed outputs it starts JupyterLab on 127.0.0.1, runs a copy of the notebook in headless
+Chromium, drags every slider with the mouse and checks that the numbers change to those of
+the new position in the committed static tables and that the figure is the one drawn for it.
+It skips without chromium, unless ``WEIGHTLAB_REQUIRE_BROWSER=1`` (CI), where that is a
+failure.
 """
 
 import ast
@@ -205,13 +207,74 @@ def _chromium() -> str | None:
     )
 
 
-def _static_table(path: Path) -> dict[float, dict[str, float]]:
-    """The committed ``sweep.table().round(4)`` output: alpha -> accuracy, macro_f1."""
+def _static_table(path: Path, last_line_has: str, key: str) -> dict[float, dict[str, float]]:
+    """A committed table output (``... .round(4)``): ``key`` value -> accuracy, macro_f1."""
     nb = nbformat.read(path, as_version=4)
-    cell = next(c for c in _code_cells(nb) if c.source.strip().endswith("sweep.table().round(4)"))
+    cell = next(
+        c
+        for c in _code_cells(nb)
+        if last_line_has in c.source.strip().splitlines()[-1] and c.source.strip().endswith(")")
+    )
     text = next(o for o in cell.outputs if "data" in o).data["text/plain"]
-    rows = [line.split() for line in text.splitlines()[1:] if line.strip()]
-    return {float(r[1]): {"accuracy": float(r[2]), "macro_f1": float(r[3])} for r in rows}
+    lines = [line.split() for line in text.splitlines() if line.strip()]
+    header = lines[0]
+    at = {name: header.index(name) + 1 for name in (key, "accuracy", "macro_f1")}  # +1: index
+    return {
+        float(r[at[key]]): {
+            "accuracy": float(r[at["accuracy"]]),
+            "macro_f1": float(r[at["macro_f1"]]),
+        }
+        for r in lines[1:]
+    }
+
+
+def _widget_notebooks() -> list[Path]:
+    """The notebooks whose committed outputs hold an interactive widget."""
+    return [
+        path
+        for path in PATHS
+        if any(
+            WIDGET in out.get("data", {})
+            for cell in _code_cells(nbformat.read(path, as_version=4))
+            for out in cell.outputs
+        )
+    ]
+
+
+#: What each slider's numbers must show after a move to ``value``: the numbers table's row
+#: and column for it, and the committed static table that holds the expected figures.
+SLIDERS = {
+    ("03_tradeoff_explorer.ipynb", "alpha"): dict(
+        table=("sweep.table().round(4)", "alpha"),
+        rows=lambda v: {"accuracy": ("accuracy", 1), "macro F1": ("macro F1", 1)},
+        header=lambda v: f"alpha={v:g}",
+        figure=lambda v: f"alpha={v:g}",
+    ),
+    ("04_frontier_and_decision.ipynb", "tau"): dict(
+        table=('["unweighted"][["tau", "accuracy"', "tau"),
+        rows=lambda v: {
+            "accuracy": (f"unweighted + tau={v:g}", 0),
+            "macro F1": (f"unweighted + tau={v:g}", 1),
+        },
+        header=None,
+        figure=lambda v: f"tau={v:g},",
+    ),
+    ("04_frontier_and_decision.ipynb", "alpha"): dict(
+        table=("sweep.table().round(4)", "alpha"),
+        rows=lambda v: {
+            "accuracy": (f"retrained alpha={v:g}", 0),
+            "macro F1": (f"retrained alpha={v:g}", 1),
+        },
+        header=None,
+        figure=lambda v: f"alpha={v:g}",
+    ),
+}
+
+
+def test_every_notebook_with_a_widget_has_its_sliders_listed_for_the_browser_test():
+    with_widgets = {p.name for p in _widget_notebooks()}
+    assert with_widgets == {name for name, _ in SLIDERS}
+    assert {"03_tradeoff_explorer.ipynb", "04_frontier_and_decision.ipynb"} <= with_widgets
 
 
 def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
@@ -229,7 +292,8 @@ def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 120) -> 
 
 
 @pytest.mark.browser
-def test_slider_in_jupyterlab_updates_the_numbers(tmp_path):
+@pytest.mark.parametrize("path", _widget_notebooks(), ids=_ids)
+def test_every_slider_in_jupyterlab_updates_numbers_and_figure(path, tmp_path):
     chromium = _chromium()
     if chromium is None:
         message = "no chromium: apt-get install -y chromium (or set WEIGHTLAB_CHROMIUM)"
@@ -241,9 +305,12 @@ def test_slider_in_jupyterlab_updates_the_numbers(tmp_path):
     # 1) A private copy, so JupyterLab's autosave never touches the committed notebook.
     work = tmp_path / "notebooks"
     work.mkdir()
-    name = "03_tradeoff_explorer.ipynb"
-    shutil.copy(NOTEBOOKS / name, work / name)
-    expected = _static_table(NOTEBOOKS / name)
+    shutil.copy(path, work / path.name)
+    sliders = {
+        description: dict(spec, expected=_static_table(path, *spec["table"]))
+        for (name, description), spec in SLIDERS.items()
+        if name == path.name
+    }
 
     # 2) JupyterLab on loopback only, with a random token and private (default) settings.
     port, token = _free_port(), secrets.token_hex(16)
@@ -274,9 +341,10 @@ def test_slider_in_jupyterlab_updates_the_numbers(tmp_path):
                 args=["--no-sandbox", "--disable-dev-shm-usage"],
             )
             try:
-                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
                 try:
-                    _run_notebook_and_drag(page, f"{base}/lab/tree/{name}?token={token}", expected)
+                    url = f"{base}/lab/tree/{path.name}?token={token}"
+                    _run_notebook_and_move_every_slider(page, url, sliders)
                 except Exception:
                     page.screenshot(path=str(tmp_path / "failure.png"))  # next to the log
                     raise
@@ -296,16 +364,15 @@ def test_slider_in_jupyterlab_updates_the_numbers(tmp_path):
         log.close()
 
 
-def _numbers(page) -> dict[str, str]:
-    """The explorer's numbers table as {row label: value shown for the chosen alpha}."""
-    rows = page.locator("table.weightlab-numbers tbody tr")
+def _numbers(root) -> tuple[dict[str, list[str]], list[str]]:
+    """A widget's numbers table: {first cell: the other cells}, and the column headers."""
+    rows = root.locator("table.weightlab-numbers tbody tr")
     shown = {}
     for i in range(rows.count()):
-        cells = rows.nth(i).locator("td").all_inner_texts()
-        shown[cells[0].strip()] = cells[2].strip()
-    header = page.locator("table.weightlab-numbers thead th").all_inner_texts()
-    shown["header"] = header[2].strip()
-    return shown
+        cells = [c.strip() for c in rows.nth(i).locator("td").all_inner_texts()]
+        shown[cells[0]] = cells[1:]
+    header = [h.strip() for h in root.locator("table.weightlab-numbers thead th").all_inner_texts()]
+    return shown, header
 
 
 _KERNEL_STATE = """() => ({
@@ -314,21 +381,32 @@ _KERNEL_STATE = """() => ({
     status: document.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status,
 })"""
 
+#: The PNG a widget's <img> shows (a blob: URL), as base64.
+_IMAGE_BYTES = """async img => {
+    const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+    let text = '';
+    for (const b of bytes) text += String.fromCharCode(b);
+    return btoa(text);
+}"""
 
-def _run_all_cells(page, *, timeout: float = 600) -> None:
-    """Run > Run All Cells, as a user would, until the explorer's table exists.
+
+def _run_all_cells(page, *, timeout: float = 900) -> None:
+    """Run > Run All Cells, as a user would, until a widget is there and the kernel is idle.
 
     Right after a notebook opens, JupyterLab can drop the queued cells (the kernel is still
     connecting, or a kernel dialog pops up): the queue stops with cells unexecuted and the
     kernel idle. A user would click Run All again; so does this, at most three times.
     """
     deadline, clicks, last_click = time.monotonic() + timeout, 0, -math.inf
-    while not page.locator("table.weightlab-numbers").count():
+    while True:
         if time.monotonic() > deadline:
-            raise TimeoutError(f"no explorer table after {clicks} Run All click(s)")
+            raise TimeoutError(f"notebook not done after {clicks} Run All click(s)")
         state = page.evaluate(_KERNEL_STATE)
         busy = state["status"] != "idle" or any("*" in p for p in state["prompts"])
-        if not busy and time.monotonic() - last_click > 20:
+        done = page.locator("table.weightlab-numbers").count() > 0
+        if done and not busy and clicks and time.monotonic() - last_click > 5:
+            return
+        if not busy and not done and time.monotonic() - last_click > 20:
             if clicks == 3:
                 raise RuntimeError(f"Run All stalled 3 times; prompts {state['prompts']}")
             for button in page.locator(".jp-Dialog .jp-mod-accept").all():
@@ -339,7 +417,18 @@ def _run_all_cells(page, *, timeout: float = 600) -> None:
         time.sleep(1)
 
 
-def _run_notebook_and_drag(page, url: str, expected: dict) -> None:
+def _png_description(image) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    data = base64.b64decode(image.evaluate(_IMAGE_BYTES))
+    return Image.open(io.BytesIO(data)).text.get("Description", "")
+
+
+def _run_notebook_and_move_every_slider(page, url: str, sliders: dict) -> None:
+    """Run the notebook, then drag every slider and check the numbers and the figure."""
     from playwright.sync_api import expect
 
     page.set_default_timeout(60_000)
@@ -348,52 +437,67 @@ def _run_notebook_and_drag(page, url: str, expected: dict) -> None:
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=180_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
     _run_all_cells(page)
-    # JupyterLab 4 renders only the cells near the viewport: scroll to the widget as a reader
-    # would before reading it.
-    slider = page.locator(".widget-slider").first
-    slider.scroll_into_view_if_needed()
-    readout = slider.locator(".widget-readout")
-    expect(readout).to_have_text("0.50")
-    expect(page.locator("table.weightlab-numbers thead th").nth(2)).to_have_text("alpha=0.5")
-    before = _numbers(page)
-    assert before["header"] == "alpha=0.5"
-    assert float(before["accuracy"].rstrip("%")) == pytest.approx(
-        100 * expected[0.5]["accuracy"], abs=0.06
-    )
-    image = page.locator(".widget-image").first
-    src_before = image.get_attribute("src")
+    moved = set()
+    # Every slider of every widget; a widget's root is the box that holds its numbers table.
+    for handle in page.locator(".widget-slider").all():
+        handle.scroll_into_view_if_needed()  # JupyterLab renders cells near the viewport
+        labels = handle.locator(".widget-label").all_text_contents()
+        description = next((text.strip() for text in labels if text.strip()), None)
+        assert description in sliders, (
+            f"a slider labelled {labels}; expected {list(sliders)}: "
+            f"{handle.evaluate('e => e.outerHTML')[:600]}"
+        )
+        spec = sliders[description]
+        root = handle.locator(
+            "xpath=ancestor::div[contains(@class, 'widget-vbox')]"
+            "[.//table[contains(@class, 'weightlab-numbers')]][1]"
+        )
+        readout = handle.locator(".widget-readout")
+        image = root.locator(".widget-image").first
+        before = readout.inner_text().strip()
+        src_before = image.get_attribute("src")
 
-    # Drag the slider handle to the right with the mouse.
-    handle = slider.locator(".noUi-handle")
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 90, y, steps=12)
-    page.mouse.up()
+        # Drag the handle with the mouse: right, or left when it sits at the right end.
+        knob = handle.locator(".noUi-handle")
+        box = knob.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        for dx in (90, -90):
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.mouse.move(x + dx, y, steps=12)
+            page.mouse.up()
+            try:
+                expect(readout).not_to_have_text(before, timeout=5_000)
+                break
+            except AssertionError:
+                continue
+        value = float(readout.inner_text())
+        expected = spec["expected"][value]
 
-    page.wait_for_function(
-        "() => document.querySelector('.widget-slider .widget-readout').innerText.trim()"
-        " !== '0.50'",
-        timeout=30_000,
-    )
-    alpha = float(readout.inner_text())
-    assert alpha > 0.5 and alpha in expected
-    page.wait_for_function(
-        "h => document.querySelector('table.weightlab-numbers thead th:nth-child(3)')"
-        ".innerText.trim() === h",
-        arg=f"alpha={alpha:g}",
-        timeout=60_000,
-    )
-    after = _numbers(page)
-    # The numbers are those of the new alpha in the static table, not the old ones.
-    assert float(after["accuracy"].rstrip("%")) == pytest.approx(
-        100 * expected[alpha]["accuracy"], abs=0.06
-    )
-    assert float(after["macro F1"]) == pytest.approx(expected[alpha]["macro_f1"], abs=6e-4)
-    assert after["accuracy"] != before["accuracy"]
-    page.wait_for_function(
-        "s => document.querySelector('.widget-image').getAttribute('src') !== s",
-        arg=src_before,
-        timeout=60_000,
-    )
+        # The numbers are those of the new position in the committed static table.
+        def numbers_show(value=value, spec=spec, expected=expected, root=root):
+            shown, header = _numbers(root)
+            if spec["header"] and spec["header"](value) not in header:
+                return False
+            for metric, (row, column) in spec["rows"](value).items():
+                if row not in shown:
+                    return False
+                text = shown[row][column]
+                number = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+                key = "accuracy" if metric == "accuracy" else "macro_f1"
+                if abs(number - expected[key]) > 6e-4:  # shown to 0.1 point / 3 decimals
+                    return False
+            return True
+
+        deadline = time.monotonic() + 60
+        while not numbers_show():
+            assert time.monotonic() < deadline, (
+                f"{description}={value:g}: the numbers never showed {expected}; shown "
+                f"{_numbers(root)}"
+            )
+            time.sleep(0.25)
+        # The figure is the one drawn for the new position (its PNG says which state).
+        expect(image).not_to_have_attribute("src", src_before)
+        assert spec["figure"](value) in _png_description(image)
+        moved.add(description)
+    assert moved == set(sliders), f"sliders moved: {sorted(moved)}; expected {sorted(sliders)}"

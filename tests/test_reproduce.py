@@ -8,7 +8,14 @@ import pytest
 from weightlab.reproduce import ARTICLE_REPORTED, Results, reproduce
 from weightlab.synthetic import make_complaints
 
-FILES = ("results.json", "table.md", "per_class.csv", "f1_histograms.png", "logits.npz")
+FILES = (
+    "results.json",
+    "table.md",
+    "per_class.csv",
+    "f1_histograms.png",
+    "frontier.png",
+    "logits.npz",
+)
 RUN_NAMES = ["majority", "tfidf-logreg", "unweighted", "weighted"]
 
 

@@ -148,3 +148,22 @@ def test_train_run_name_and_alpha(ds):
     assert majority.name == "majority" and majority.alpha is None
     named = train_run(get_engine("majority").prepare(ds), name="baseline")
     assert named.name == "baseline"
+
+
+def test_cached_runs_are_keyed_by_the_head_training_code(monkeypatch):
+    # Editing the shared head training (engines/linear.py) must retrain cached TF-IDF runs.
+    from pathlib import Path
+
+    from weightlab.engines import TfidfLinearEngine, linear
+    from weightlab.runs import _code_digest
+
+    engine = TfidfLinearEngine()
+    before = _code_digest(engine)
+    real = Path.read_bytes
+
+    def edited(path):
+        data = real(path)
+        return data + b"# edited" if Path(path) == Path(linear.__file__) else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert _code_digest(engine) != before

@@ -72,6 +72,7 @@ def test_moving_the_slider_updates_numbers_and_figure_together(explorer, sweep):
     highlighted = trade.collections[-1].get_offsets()[0]
     np.testing.assert_allclose(highlighted, [t.loc[1.0, "accuracy"], t.loc[1.0, "macro_f1"]])
     assert explorer.image.value != before_image
+    assert _description(explorer.image.value) == "alpha=1"
 
 
 def test_every_grid_point_can_be_shown(explorer, sweep):
@@ -111,6 +112,12 @@ def test_repr_is_short_and_says_how_to_use_it(explorer):
     text = repr(explorer)
     assert text.startswith("AlphaExplorer(alpha=0.5, 5 alphas from 0 to 1")
     assert len(text) < 140 and "PNG" not in text
+
+
+def _description(png: bytes) -> str:
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).text["Description"]
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -198,6 +205,7 @@ def test_frontier_moves_update_numbers_markers_and_image(inputs, sweep):
         f"{t.loc[1.0, 'macro_f1']:.3f}",
     )
     assert e.tau == 1.5 and e.alpha == 1.0
+    assert _description(e.image.value) == "tau=1.5, alpha=1"
     fresh = frontier_explorer(inputs, tau=1.5, alpha=1.0)
     np.testing.assert_array_equal(_pixels(e.image.value), _pixels(fresh.image.value))
 

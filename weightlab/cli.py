@@ -29,10 +29,21 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 
 __all__ = ["main", "build_parser"]
+
+#: What ``weightlab reproduce`` writes to ``--out``.
+OUTPUT_FILES = (
+    "results.json",
+    "table.md",
+    "per_class.csv",
+    "f1_histograms.png",
+    "frontier.png",
+    "logits.npz",
+)
 
 
 def _alphas(text: str) -> list[float]:
@@ -102,8 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
         "reproduce",
         help="run the article's results table (majority, TF-IDF+LR, unweighted, weighted)",
         description="Train the baselines and the chosen engine at each alpha, print the "
-        "results table beside the article's reported figures, and write results.json, "
-        "table.md, per_class.csv and f1_histograms.png to --out.",
+        "results table beside the article's reported figures, and write to --out: "
+        "results.json (every figure, run settings and intervals), table.md (the table), "
+        "per_class.csv (per-class precision, recall, F1), f1_histograms.png (per-class F1, "
+        "unweighted vs weighted), frontier.png (accuracy vs macro F1 of every run and tau) "
+        "and logits.npz (what `weightlab report` and post-hoc analysis read). Status lines "
+        "go to stderr, the table to stdout.",
     )
     data = rep.add_argument_group("data")
     data.add_argument(
@@ -198,8 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument(
         "--no-cache", action="store_true", help="compute everything; read and write no cache"
     )
-    rep.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
-    rep.set_defaults(func=_cmd_reproduce)
+    rep.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bars or status lines, only the table",
+    )
+    rep.set_defaults(func=_cmd_reproduce, command_parser=rep)
 
     bench = sub.add_parser(
         "bench",
@@ -213,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         type=_targets,
         default=None,
-        help="comma-separated targets to measure (default 1,2,3,4, plus 6 on a GPU machine)",
+        help="comma-separated targets to measure, and only those (default 1,2,3,4, plus 6 on "
+        "a GPU machine)",
     )
     bench.add_argument(
         "--scale",
@@ -247,7 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--batch-size", type=int, default=None, help="per-device batch (32)")
     tr.add_argument("--compile", action="store_true", help="torch.compile the model")
     bench.add_argument("--out", default="bench", help="output folder (default: bench/)")
-    bench.set_defaults(func=_cmd_bench)
+    bench.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress lines, only the results table"
+    )
+    bench.set_defaults(func=_cmd_bench, command_parser=bench)
 
     page = sub.add_parser(
         "report",
@@ -269,7 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.8,
         help="share of training volume that defines the routing view's categories (0.8)",
     )
-    page.set_defaults(func=_cmd_report)
+    page.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing (errors still go to stderr)"
+    )
+    page.set_defaults(func=_cmd_report, command_parser=page)
     return parser
 
 
@@ -322,10 +349,24 @@ def _data_kwargs(args) -> dict:
     return kw
 
 
+class _UsageError(Exception):
+    """Options that do not go together: reported like argparse's own errors (exit 2)."""
+
+
+def _note(message: str = "", *, quiet: bool = False) -> None:
+    """A status line (progress, notes, files written): stderr, so stdout holds only results."""
+    if not quiet:
+        print(message, file=sys.stderr)
+
+
+def _silent(*_args, **_kwargs) -> None:
+    """The ``log`` of a quiet run."""
+
+
 def _engine(args):
     if args.engine != "transformer":
         if args.model or args.epochs:
-            raise ValueError("--model and --epochs apply to --engine transformer only.")
+            raise _UsageError("--model and --epochs apply to --engine transformer only")
         return args.engine
     from weightlab.engines.transformer import TransformerConfig, TransformerEngine
 
@@ -361,13 +402,12 @@ def _cmd_reproduce(args) -> int:
         _dist.finish()
         return 0
     for note in results.dataset.notes:
-        print(f"note: {note}")
-    print()
+        _note(f"note: {note}")  # even with -q: notes say what was done to the data
+    _note(quiet=args.quiet)
     print(results.markdown())
-    print(
-        f"Wrote results.json, table.md, per_class.csv, f1_histograms.png, logits.npz to "
-        f"{args.out}/ "
-        f"in {time.perf_counter() - start:.0f} s."
+    _note(
+        f"Wrote {', '.join(OUTPUT_FILES)} to {args.out}/ in {time.perf_counter() - start:.0f} s.",
+        quiet=args.quiet,
     )
     _dist.finish()
     return 0
@@ -376,11 +416,7 @@ def _cmd_reproduce(args) -> int:
 def _cmd_bench(args) -> int:
     from weightlab.bench import SCALE_SIZES, run_bench
 
-    targets = args.only
-    if args.scale:
-        targets = (targets or {1, 2, 3, 4} | _gpu_target()) | {5}
-    if args.fit:
-        targets = (targets or {1, 2, 3, 4} | _gpu_target()) | {7}
+    also = ({5} if args.scale else set()) | ({7} if args.fit else set())
     config = None
     options = {
         "model": args.model,
@@ -395,49 +431,56 @@ def _cmd_bench(args) -> int:
 
         config = TransformerConfig(**options, torch_compile=args.compile)
     report = run_bench(
-        targets=targets,
+        targets=args.only,
+        also=also,
         n_documents=args.n_documents,
         n_classes=args.n_classes,
         seed=args.seed,
         scale_sizes=args.scale_sizes or SCALE_SIZES,
         transformer_config=config,
         out=args.out,
+        log=_note if not args.quiet else _silent,
     )
-    print()
+    if not args.quiet:
+        print(file=sys.stderr)
     print(report.markdown())
-    print(f"Wrote bench.json and bench.md to {args.out}/")
+    _note(f"Wrote bench.json and bench.md to {args.out}/", quiet=args.quiet)
     return 0 if report.passed else 1
-
-
-def _gpu_target() -> set[int]:
-    import torch
-
-    return {6} if torch.cuda.is_available() else set()
 
 
 def _cmd_report(args) -> int:
     from weightlab.report import write_report
 
     path = write_report(args.results, args.out, top=args.top, volume_share=args.volume_share)
-    print(f"Wrote {path}")
+    _note(f"Wrote {path}", quiet=args.quiet)
     return 0
 
 
 def main(argv=None) -> int:
     """Entry point of the ``weightlab`` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # usage errors: argparse prints them and exits 2
     logging.basicConfig(
         level=logging.INFO if not getattr(args, "quiet", False) else logging.WARNING,
         format="%(message)s",
     )
     try:
         return args.func(args)
-    except (ValueError, OSError, RuntimeError) as err:
-        # Bad input (OSError: missing file, a directory, no permission): one clear line,
-        # not a traceback.
-        print(f"weightlab: error: {err}", file=sys.stderr)
+    except _UsageError as err:
+        args.command_parser.print_usage(sys.stderr)
+        print(f"weightlab {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`weightlab reproduce | head -2`): stop quietly, and point
+        # stdout at /dev/null so that Python's own flush at exit does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a process a pipe closed
+    except (ValueError, OSError, RuntimeError) as err:
+        # A run that could not finish (bad data, a missing file, no permission): one clear
+        # line, not a traceback, and exit status 1 (2 is for usage errors).
+        print(f"weightlab: error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("weightlab: interrupted", file=sys.stderr)
         return 130

@@ -11,6 +11,8 @@ runs and writes, atomically, to an output folder:
 - ``table.md`` - the results table, computed rows and the reported rows marked as such;
 - ``per_class.csv`` - precision, recall, F1, support and training count per class and run;
 - ``f1_histograms.png`` - per-class F1 histograms, unweighted vs weighted;
+- ``frontier.png`` - accuracy against macro F1 of every run, with the post-hoc tau curves of
+  the unweighted model and the logistic regression (:func:`weightlab.frontier.plot_frontier`);
 - ``logits.npz`` - what post-hoc analysis and ``weightlab report`` need: ``run_names``,
   ``test_logits_<i>`` and ``validation_logits_<i>`` for the i-th run, ``y_test``,
   ``y_validation``, ``train_counts`` and ``class_names`` (read it with
@@ -214,6 +216,20 @@ class Results:
         pick = [n for n in ("unweighted", "weighted") if n in names] or names[:2]
         return {n: self.run(n).scores for n in pick}
 
+    def frontier_figure(self):
+        """:func:`weightlab.frontier.plot_frontier` of these runs, on a new Figure."""
+        from matplotlib.figure import Figure
+
+        from weightlab.frontier import frontier_inputs, plot_frontier
+
+        ds = self.dataset
+        inputs = frontier_inputs(
+            self.runs, y_test=ds.labels_of("test"), train_counts=ds.train_counts
+        )
+        fig = Figure(figsize=(8.5, 5.6), layout="constrained")
+        plot_frontier(**inputs, ax=fig.subplots())
+        return fig
+
     def save(self, out_dir="results") -> dict[str, Path]:
         """Write the result files atomically into ``out_dir``; return their paths."""
         # Why a bare Figure, not pyplot + matplotlib.use("Agg"): switching the backend here
@@ -237,6 +253,9 @@ class Results:
         fig.suptitle(f"Per-class F1 on {self.dataset.name} data ({self.engine})", fontsize=11)
         fig.tight_layout()
         paths["f1_histograms.png"] = atomic_savefig(fig, out / "f1_histograms.png", dpi=120)
+        paths["frontier.png"] = atomic_savefig(
+            self.frontier_figure(), out / "frontier.png", dpi=120
+        )
         paths["logits.npz"] = atomic_write_bytes(out / "logits.npz", _logits_npz(self))
         return paths
 
@@ -392,10 +411,13 @@ def reproduce(
     Results
     """
     from weightlab import _dist
+    from weightlab._progress import status
     from weightlab.cache import as_cache, cached_synthetic
     from weightlab.data import load_data
 
     store = as_cache(cache)
+    if not isinstance(data, TextDataset):
+        status(f"loading data {data!r} (generating it when it is not cached) ...", enabled=progress)
     if isinstance(data, TextDataset):
         dataset = data
     elif store is not None and str(data).strip().lower() == "synthetic":

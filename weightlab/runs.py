@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from weightlab._progress import elapsed, status
 from weightlab.cache import Cache, as_cache, config_dict
 from weightlab.data import TextDataset
 from weightlab.engines import Engine, EngineOutput, get_engine
@@ -138,16 +139,20 @@ def _fit(engine: Engine, ds: TextDataset, *, alpha, tau, seed, beta, max_ratio) 
 
 
 def _code_digest(engine: Engine) -> str:
-    """Hash of the source of the engine's module and of the loss: editing either retrains."""
+    """Hash of the source that trains a run: editing any of it retrains.
+
+    The engine's module, the engine base class, the losses and weights, and the shared head
+    training of :mod:`weightlab.engines.linear` (used by the TF-IDF engines).
+    """
     import hashlib
     import sys
     from pathlib import Path
 
     from weightlab import weights
-    from weightlab.engines import base
+    from weightlab.engines import base, linear
 
     h = hashlib.sha256()
-    for module in (sys.modules[type(engine).__module__], base, weights):
+    for module in (sys.modules[type(engine).__module__], base, weights, linear):
         path = getattr(module, "__file__", None)
         if path:
             h.update(Path(path).read_bytes())
@@ -318,10 +323,19 @@ def train_runs(
         if id(eng) not in prepared:
             if eng.name.startswith("tfidf"):
                 key = eng.config.features
+                if key not in shared_features:
+                    n = len(dataset.texts)
+                    status(f"featurising {n:,} documents (TF-IDF) ...", enabled=progress)
                 eng.prepare(dataset, features=shared_features.get(key), cache=store)
                 shared_features[key] = eng.features
             else:
                 eng.prepare(dataset)
             prepared.add(id(eng))
-        runs.append(train_run(eng, **opts, cache=store))
+        if not eng.silent_fit:
+            runs.append(train_run(eng, **opts, cache=store))
+            continue
+        start = time.perf_counter()  # a long fit that shows nothing itself: time it aloud
+        with elapsed(f"training {eng.name}", enabled=progress):
+            runs.append(train_run(eng, **opts, cache=store))
+        status(f"trained {eng.name} in {time.perf_counter() - start:.0f} s", enabled=progress)
     return runs

@@ -85,17 +85,23 @@ class _Frame:
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(figure.bbox)
 
-    def png(self) -> bytes:
-        """The figure with the moving artists in their current state, as PNG bytes."""
-        from PIL import Image
+    def png(self, description: str) -> bytes:
+        """The figure with the moving artists in their current state, as PNG bytes.
+
+        ``description`` (what the picture shows, e.g. ``"alpha=0.5"``) goes into the PNG's
+        ``Description`` text chunk, so a browser test can tell which state it displays.
+        """
+        from PIL import Image, PngImagePlugin
 
         self.canvas.restore_region(self._background)
         for artist in self.moving:
             self.figure.draw_artist(artist)
         width, height = self.canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba())
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Description", description)
         buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="png", compress_level=1)
+        image.convert("RGB").save(buf, format="png", compress_level=1, pnginfo=info)
         return buf.getvalue()
 
 
@@ -218,7 +224,7 @@ class AlphaExplorer(widgets.VBox):
             trade.get_legend().texts[0].set_text(tradeoff_label(row))
             self.alpha = run.alpha
             self.numbers.value = _numbers_html(frame, n_scored)
-            self.image.value = self._frame.png()
+            self.image.value = self._frame.png(f"alpha={run.alpha:g}")
 
     def __repr__(self) -> str:
         return (
@@ -397,7 +403,8 @@ class FrontierExplorer(widgets.VBox):
             ]
             rows += [(row["point"], row["accuracy"], row["macro_f1"]) for row in points.values()]
             self.numbers.value = _frontier_html(rows)
-            self.image.value = self._frame.png()
+            drawn = [f"{key}={float(row[key]):g}" for key, row in points.items()]
+            self.image.value = self._frame.png(", ".join(drawn))
 
     def __repr__(self) -> str:
         alpha = "" if self.alpha is None else f", alpha={self.alpha:g}"

@@ -47,6 +47,9 @@ class Engine(ABC):
     name: str = ""
     #: Show progress bars inside a fit (:func:`weightlab.runs.train_runs` sets it).
     progress: bool = True
+    #: True for an engine whose fit can take a while and shows no progress of its own
+    #: (a scikit-learn solver): :func:`weightlab.runs.train_runs` shows the elapsed time.
+    silent_fit: bool = False
 
     def __init__(self, config=None):
         self.config = config
