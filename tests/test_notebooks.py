@@ -189,6 +189,36 @@ def test_committed_with_outputs_but_small(path):
 
 
 # --------------------------------------------------------------------------------------------
+# Other parameters, as the README invites: papermill with a smaller corpus and another seed
+# --------------------------------------------------------------------------------------------
+
+#: Parameters other than the committed ones, per notebook (every notebook gets SIZE and SEED).
+OTHER_PARAMETERS = {
+    "03_tradeoff_explorer.ipynb": {"ALPHA_STEP": 0.25},
+    "04_frontier_and_decision.ipynb": {"ALPHAS": [0.0, 0.5, 1.0]},
+    "05_real_complaints.ipynb": {"SIZE": 4000},
+}
+
+
+@pytest.mark.parametrize("path", PATHS, ids=_ids)
+def test_runs_under_papermill_with_other_parameters(path, tmp_path):
+    papermill = pytest.importorskip("papermill")
+    parameters = {"SIZE": 6000, "SEED": 1} | OTHER_PARAMETERS.get(path.name, {})
+    shutil.copy(path, tmp_path / path.name)  # outputs it writes land beside the copy
+    papermill.execute_notebook(
+        str(tmp_path / path.name),
+        str(tmp_path / f"out-{path.name}"),
+        parameters=parameters,
+        cwd=str(tmp_path),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    executed = nbformat.read(tmp_path / f"out-{path.name}", as_version=4)
+    errors = [o for c in _code_cells(executed) for o in c.outputs if o.output_type == "error"]
+    assert not errors
+
+
+# --------------------------------------------------------------------------------------------
 # End to end, as a user would: JupyterLab in headless Chromium, drag the slider
 # --------------------------------------------------------------------------------------------
 

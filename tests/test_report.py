@@ -127,12 +127,12 @@ def test_write_report_and_cli(copy, capsys):
     assert path.read_text().endswith("</html>\n")
     out = copy / "sub" / "page.html"
     assert main(["report", "--results", str(copy), "--out", str(out), "--top", "2"]) == 0
-    assert f"Wrote {out}" in capsys.readouterr().out
+    assert f"Wrote {out}" in capsys.readouterr().err  # a status line: stderr
     assert "largest 2 shown" in out.read_text()
 
 
 def _cli_error(capsys, folder) -> str:
-    assert main(["report", "--results", str(folder)]) == 2
+    assert main(["report", "--results", str(folder)]) == 1  # 2: usage errors
     return capsys.readouterr().err
 
 

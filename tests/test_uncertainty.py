@@ -103,8 +103,16 @@ def test_ci_contains_the_estimate_and_is_ordered(yp):
         lo, hi = ci.ci(m)
         assert lo < ci.table.loc[m, "estimate"] < hi, m
     # A class with no correct prediction stays at zero in every stratified resample, so the
-    # resampled zero-F1 count is never below the observed one (see the module docstring).
-    assert (ci.samples["zero_f1_classes"] >= ci.table.loc["zero_f1_classes", "estimate"]).all()
+    # resampled zero-F1 count is never below the observed one (see the module docstring) ...
+    zero = ci.table.loc["zero_f1_classes"]
+    assert (ci.samples["zero_f1_classes"] >= zero["estimate"]).all()
+    assert zero["mean"] > zero["estimate"]
+    # ... and its interval is bias-corrected: around the observed count, not above it.
+    lo, hi = ci.ci("zero_f1_classes")
+    assert lo <= zero["estimate"] <= hi
+    bias = zero["mean"] - zero["estimate"]
+    q_lo, q_hi = np.quantile(ci.samples["zero_f1_classes"], [0.025, 0.975])
+    assert (lo, hi) == pytest.approx((max(q_lo - bias, 0.0), max(q_hi - bias, 0.0)))  # >= 0
     assert ci.samples.shape == (400, 3)
 
 
@@ -144,7 +152,10 @@ def test_describe_and_repr(yp):
         r"zero-F1 classes \d+ \[\d+, \d+\]",
         text,
     ), text
-    assert "95% percentile intervals, 100 stratified resamples of 300 test documents" in repr(ci)
+    assert (
+        "95% percentile intervals (zero-F1: bias-corrected), 100 stratified resamples of 300 "
+        "test documents" in repr(ci)
+    )
 
 
 @pytest.mark.parametrize(
@@ -333,6 +344,8 @@ def test_reproduce_results_json_has_intervals_and_comparisons(small, tmp_path):
             lo, hi = rec[f"{m}_ci"]
             assert lo <= hi
         assert rec["accuracy_ci"][0] <= rec["accuracy"] <= rec["accuracy_ci"][1]
+        zero = rec["zero_f1_classes_ci"]
+        assert zero[0] <= rec["zero_f1_classes"] <= zero[1]  # bias-corrected: around the count
     comps = data["comparisons"]
     assert [(c["a"], c["b"], c["metric"]) for c in comps] == [
         ("unweighted", "weighted", m) for m in CI_METRICS

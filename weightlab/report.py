@@ -749,7 +749,8 @@ def build_report(
     if boot.get("n_boot"):
         parts.append(
             f'<p class="small">Intervals: 95% percentile intervals over {boot["n_boot"]} '
-            f"stratified bootstrap resamples of the test set (seed {boot.get('seed')}). "
+            f"stratified bootstrap resamples of the test set (seed {boot.get('seed')}); for the "
+            "zero-F1 count, bias-corrected (its resampled values run high). "
             "Reported columns are the article's published figures, for reference only.</p>"
         )
     parts.append("<h3>Paired differences (same resamples)</h3>")

@@ -20,11 +20,12 @@ runs and writes, atomically, to an output folder:
 
 Uncertainty (:mod:`weightlab.uncertainty`): every run in ``results.json`` also has
 ``accuracy_ci``, ``macro_f1_ci`` and ``zero_f1_classes_ci`` (``[low, high]``, 95% percentile
-intervals over ``n_boot`` stratified bootstrap resamples of the test set, seeded with ``seed``),
-and ``comparisons`` lists paired differences ``b - a`` on the same resamples (``a`` the
-unweighted run, ``b`` each other run of the engine): ``a``, ``b``, ``metric``, ``difference``,
-``ci``, ``p_b_better``. ``bootstrap`` records the scheme. With ``seeds=...``,
-``seed_variance`` holds the spread of the scores over training seeds.
+intervals - bias-corrected for the zero-F1 count - over ``n_boot`` stratified bootstrap
+resamples of the test set, seeded with ``seed``), and ``comparisons`` lists paired
+differences ``b - a`` on the same resamples (``a`` the unweighted run, ``b`` each other run
+of the engine): ``a``, ``b``, ``metric``, ``difference``, ``ci``, ``p_b_better``.
+``bootstrap`` records the scheme. With ``seeds=...``, ``seed_variance`` holds the spread of
+the scores over training seeds.
 """
 
 from __future__ import annotations
@@ -322,8 +323,9 @@ def _uncertainty_lines(unc: RunUncertainty | None, runs: list[Run]) -> list[str]
     lines += [
         "",
         "Resampling keeps every class's test support, so a class with no correct prediction "
-        "stays at zero in every resample: the zero-F1 interval sits at or above the observed "
-        "count. Compare runs with the paired differences below.",
+        "stays at zero in every resample and the resampled zero-F1 count runs high; its "
+        "interval is shifted down by that bias (bias-corrected percentile interval). Compare "
+        "runs with the paired differences below.",
     ]
     if unc.comparisons:
         ref = unc.comparisons[0].names[0]
