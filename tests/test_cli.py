@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import weightlab
-from weightlab.cli import OUTPUT_FILES, build_parser, main
+from weightlab.cli import build_parser, main
+from weightlab.reproduce import OUTPUT_FILES
 
 SMALL = ["--data", "synthetic", "--n-documents", "3000", "--n-classes", "12"]
 

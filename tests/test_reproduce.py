@@ -5,17 +5,9 @@ import stat
 import pandas as pd
 import pytest
 
-from weightlab.reproduce import ARTICLE_REPORTED, Results, reproduce
+from weightlab.reproduce import ARTICLE_REPORTED, OUTPUT_FILES, Results, reproduce
 from weightlab.synthetic import make_complaints
 
-FILES = (
-    "results.json",
-    "table.md",
-    "per_class.csv",
-    "f1_histograms.png",
-    "frontier.png",
-    "logits.npz",
-)
 RUN_NAMES = ["majority", "tfidf-logreg", "unweighted", "weighted"]
 
 
@@ -33,14 +25,14 @@ def out(ds, tmp_path_factory):
 
 def test_writes_the_four_files_and_no_temp_files(out):
     path, _ = out
-    assert sorted(p.name for p in path.iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in path.iterdir()) == sorted(OUTPUT_FILES)
 
 
 def test_result_files_are_readable_like_plain_files(out, tmp_path):
     path, _ = out
     (tmp_path / "plain.txt").write_text("x")
     plain_mode = stat.S_IMODE(os.stat(tmp_path / "plain.txt").st_mode)
-    for name in FILES:
+    for name in OUTPUT_FILES:
         assert stat.S_IMODE(os.stat(path / name).st_mode) == plain_mode, name
 
 

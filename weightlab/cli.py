@@ -35,16 +35,6 @@ import time
 
 __all__ = ["main", "build_parser"]
 
-#: What ``weightlab reproduce`` writes to ``--out``.
-OUTPUT_FILES = (
-    "results.json",
-    "table.md",
-    "per_class.csv",
-    "f1_histograms.png",
-    "frontier.png",
-    "logits.npz",
-)
-
 
 def _alphas(text: str) -> list[float]:
     try:
@@ -379,7 +369,7 @@ def _engine(args):
 
 
 def _cmd_reproduce(args) -> int:
-    from weightlab.reproduce import reproduce
+    from weightlab.reproduce import OUTPUT_FILES, reproduce
 
     start = time.perf_counter()
     results = reproduce(

@@ -69,6 +69,17 @@ _LABELS = {
 }
 
 
+#: The files :meth:`Results.save` (and ``weightlab reproduce``) writes to the output folder.
+OUTPUT_FILES = (
+    "results.json",
+    "table.md",
+    "per_class.csv",
+    "f1_histograms.png",
+    "frontier.png",
+    "logits.npz",
+)
+
+
 @dataclass(eq=False)
 class Results:
     """Runs of one experiment and the data set they were trained on.
