@@ -107,6 +107,9 @@ def test_page_is_self_contained(page):
     for src in images:
         assert src.startswith("data:image/png;base64,")
         assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    alts = re.findall(r'<img alt="([^"]*)"', page)
+    assert len(alts) == len(images) and len(set(alts)) == len(alts)  # one description each
+    assert all(len(alt.split()) >= 8 for alt in alts), alts
 
 
 def test_simulated_data_and_reported_figures_are_labelled(folder, page):
