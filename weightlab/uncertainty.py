@@ -35,10 +35,11 @@ reflected interval :math:`[2\hat\theta - q_{hi},\, 2\hat\theta - q_{lo}]` instea
 The zero-F1 count gets a **bias-corrected** interval. A class with no correct test prediction
 has none in any resample, while a class with one or two correct predictions loses them in some
 resamples, so the resampled count is biased upwards: its plain percentile interval lay wholly
-above the observed count (64 observed, [65, 71] on the default run). The interval reported is
-the percentile interval shifted down by the bootstrap's estimate of that bias (the mean of the
-resampled counts minus the observed count; Efron & Tibshirani 1993, section 10.2), which
-contains the observed count whenever the resampled mean lies inside the percentile interval.
+above the observed count (on the default run: 64 observed, [67, 75]). The interval reported
+is the percentile interval shifted down by the bootstrap's estimate of that bias (the mean of
+the resampled counts minus the observed count; Efron & Tibshirani 1993, section 10.2) and
+kept at or above 0 - [60, 68] on the default run - which contains the observed count
+whenever the resampled mean lies inside the percentile interval.
 Why not BCa (``scipy.stats.bootstrap(method="BCa")``): it needs the share of resamples below
 the estimate, which is zero here, so its correction is infinite. Differences between two runs
 (:func:`paired_bootstrap`) share the bias and keep plain percentile intervals.
