@@ -9,7 +9,7 @@ TORCH ?= torch==2.13.0
 TORCH_INDEX ?=
 PYTEST_ARGS ?=
 
-.PHONY: setup reproduce test test-slow test-browser notebooks lint clean
+.PHONY: setup reproduce test test-slow test-browser notebooks html lint clean
 
 setup: $(VENV)/.installed
 
@@ -42,8 +42,13 @@ notebooks: setup
 	    --ExecutePreprocessor.store_widget_state=False --ExecutePreprocessor.record_timing=False \
 	    "$$nb" || exit 1; done
 
+# The notebooks as HTML pages in build/html, without the check cells (tagged remove-cell).
+html: setup
+	$(BIN)/jupyter nbconvert --to html --TagRemovePreprocessor.enabled=True \
+	  --TagRemovePreprocessor.remove_cell_tags=remove-cell --output-dir build/html notebooks/*.ipynb
+
 lint: setup
 	$(BIN)/ruff check weightlab tests
 
 clean:
-	rm -rf $(VENV) results bench
+	rm -rf $(VENV) results bench build

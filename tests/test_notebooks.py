@@ -6,8 +6,9 @@ What a committed notebook may hold (the rest is noise, or leaks the author's mac
   ``language_info`` only - no ``widgets`` state (execute with
   ``--ExecutePreprocessor.store_widget_state=False``, as ``make notebooks`` does), no
   papermill or JupyterLab bookkeeping;
-- cell metadata: ``tags`` only (``parameters`` on the parameters cell, ``remove-cell`` on
-  hidden check cells) - no execution timings, ``scrolled``, ``collapsed``;
+- cell metadata: ``tags`` (``parameters`` on the parameters cell, ``remove-cell`` on check
+  cells, which ``make html`` leaves out) and, on check cells only, ``jupyter.source_hidden``
+  (collapsed in JupyterLab) - no execution timings, ``scrolled``, ``collapsed``;
 - outputs of one fresh top-to-bottom run: execution counts 1, 2, 3, ... with no gaps, no
   errors, nothing on stderr (warnings, progress bars), no absolute paths (``/work``,
   ``/root``, ``/tmp``, ``/home``) and no memory addresses;
@@ -112,8 +113,12 @@ def test_valid_nbformat_with_one_kernelspec_and_no_stray_metadata(nb):
     assert dict(nb.metadata.kernelspec) == KERNELSPEC
     assert nb.metadata.get("language_info", {}).get("name", "python") == "python"
     for i, cell in enumerate(nb.cells):
-        assert set(cell.metadata) <= {"tags"}, f"cell {i}: stray metadata {dict(cell.metadata)}"
-        assert set(cell.metadata.get("tags", [])) <= ALLOWED_TAGS, f"cell {i}: tags"
+        tags = cell.metadata.get("tags", [])
+        assert set(tags) <= ALLOWED_TAGS, f"cell {i}: tags"
+        # A check cell is collapsed in JupyterLab (and tagged, so exports drop it).
+        hidden = {"jupyter": {"source_hidden": True}} if "remove-cell" in tags else {}
+        stray = {k: v for k, v in cell.metadata.items() if k != "tags"}
+        assert stray == hidden, f"cell {i}: metadata {dict(cell.metadata)}; expected {hidden}"
 
 
 def test_executed_once_top_to_bottom_without_errors_or_stderr(nb):
@@ -179,6 +184,27 @@ def test_code_cells_are_short_calls_into_the_library(nb):
 def test_says_what_is_real_and_what_is_simulated(nb):
     prose = " ".join(c.source for c in nb.cells if c.cell_type == "markdown").lower()
     assert "real" in prose and ("simulated" in prose or "generated" in prose)
+
+
+def test_html_export_leaves_the_check_cells_out():
+    # What `make html` does: nbconvert with the remove-cell tag removed.
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = ("remove-cell",)
+    path = NOTEBOOKS / "01_reproduce_table.ipynb"
+    body, _ = HTMLExporter(config=config).from_filename(str(path))
+    checks = [
+        c
+        for c in nbformat.read(path, as_version=4).cells
+        if "remove-cell" in c.metadata.get("tags", [])
+    ]
+    assert checks
+    assert "(hidden in rendered docs)" in checks[0].source
+    assert "hidden in rendered docs" not in body
+    assert "weightlab" in body and "jp-CodeCell" in body  # the rest is there
 
 
 @pytest.mark.parametrize("path", PATHS, ids=_ids)
