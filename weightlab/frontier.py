@@ -310,6 +310,12 @@ def marker_label(row) -> str:
     return f"{row['point']}: {row['accuracy']:.1%}, macro F1 {row['macro_f1']:.3f}"
 
 
+def _point_label(ax, text: str, row, **style):
+    """``text`` beside the point ``(row.accuracy, row.macro_f1)``; ``place_labels`` moves it."""
+    xy = (row["accuracy"], row["macro_f1"])
+    return ax.annotate(text, xy, xytext=(5, 3), textcoords="offset points", **style)
+
+
 def _nearest(frame: pd.DataFrame, key: str, value: float) -> pd.Series:
     return frame.iloc[int(np.argmin(np.abs(frame[key].to_numpy(dtype=np.float64) - value)))]
 
@@ -372,16 +378,8 @@ def plot_frontier(
         for t in (1.0, 2.0):
             hit = curve[np.isclose(curve["tau"], t)]
             if len(hit):
-                tau_labels.append(
-                    ax.annotate(
-                        f"tau={t:g}",
-                        (hit["accuracy"].iloc[0], hit["macro_f1"].iloc[0]),
-                        xytext=(5, 3),
-                        textcoords="offset points",
-                        fontsize=7,
-                        color=color,
-                    )
-                )
+                point = hit.iloc[0]
+                tau_labels.append(_point_label(ax, f"tau={t:g}", point, fontsize=7, color=color))
     alphas = table[table["kind"] == "alpha"]
     if len(alphas):
         pts = ax.scatter(
@@ -401,15 +399,7 @@ def plot_frontier(
         ax.figure.colorbar(pts, ax=ax, pad=0.02).set_label("class-weight exponent alpha")
         for _, row in alphas.iterrows():
             if np.isclose(row["alpha"] * 2, round(row["alpha"] * 2)):
-                labels.append(
-                    ax.annotate(
-                        row["label"],
-                        (row["accuracy"], row["macro_f1"]),
-                        xytext=(5, 3),
-                        textcoords="offset points",
-                        fontsize=7,
-                    )
-                )
+                labels.append(_point_label(ax, row["label"], row, fontsize=7))
     la = table[table["kind"] == "la-loss"]
     if len(la):
         ax.scatter(
@@ -428,17 +418,7 @@ def plot_frontier(
         ax.scatter(
             [row["accuracy"]], [row["macro_f1"]], marker="X", s=60, color="dimgrey", zorder=3
         )
-        labels.insert(
-            0,
-            ax.annotate(
-                row["series"],
-                (row["accuracy"], row["macro_f1"]),
-                xytext=(5, 3),
-                textcoords="offset points",
-                fontsize=8,
-                color="dimgrey",
-            ),
-        )
+        labels.insert(0, _point_label(ax, row["series"], row, fontsize=8, color="dimgrey"))
     best_acc = table[table["best_accuracy"]].iloc[0]
     best_f1 = table[table["best_macro_f1"]].iloc[0]
     ax.scatter(
