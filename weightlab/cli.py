@@ -207,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-q",
         "--quiet",
         action="store_true",
-        help="no progress bars or status lines, only the table",
+        help="no progress bars or status lines: only the table (and notes, on stderr)",
     )
     rep.set_defaults(func=_cmd_reproduce, command_parser=rep)
 
