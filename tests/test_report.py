@@ -208,3 +208,8 @@ def test_view_paragraphs_hand_case():
     assert "gave up 33.3 points on the high-volume categories" in p["trade"]
     with pytest.raises(ValueError, match="not a model column"):
         view_paragraphs(views, before="u", after="x")
+
+
+def test_generated_sentences_are_grammatical(page):
+    assert "(s)" not in page
+    assert re.search(r"The class-weighted retrained model is (not )?matched or beaten", page)

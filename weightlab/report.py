@@ -910,11 +910,17 @@ def _frontier_text(a: _Analysis) -> str:
     )
     retrained = a.gap[a.gap["alpha"] > 0]
     if len(retrained):
-        n_dom = int(retrained["dominated"].sum())
+        n_dom, n = int(retrained["dominated"].sum()), len(retrained)
+        if n == 1:
+            verdict = "is" if n_dom else "is not"
+            text += f" The class-weighted retrained model {verdict}"
+        else:
+            which = {0: "none", n: f"all {n}"}.get(n_dom, f"{n_dom}")
+            verb = "is" if n_dom == 1 else "are"
+            text += f" Of the {n} class-weighted retrained models, {which} {verb}"
         text += (
-            f" Of the {len(retrained)} class-weighted retrained model(s), {n_dom} "
-            f"{'is' if n_dom == 1 else 'are'} matched or beaten on both metrics by adjusting "
-            f"the {a.before} model's logits after training (its tau curve)."
+            f" matched or beaten on both metrics by adjusting the {a.before} model's logits "
+            "after training (its tau curve)."
         )
         row = retrained.iloc[(retrained["alpha"] - 0.5).abs().argmin()]
         if np.isnan(row["curve_macro_f1"]):
