@@ -297,11 +297,6 @@ def _widget_notebooks() -> list[Path]:
     ]
 
 
-def _point_row(name):
-    """For frontier_explorer: the row named ``name(value)``, accuracy then macro F1."""
-    return lambda v: {"accuracy": (name(v), 0), "macro F1": (name(v), 1)}
-
-
 #: What each slider's numbers must show after a move to ``value``: the numbers table's row
 #: and column for it, and the committed static table that holds the expected figures.
 SLIDERS = {
@@ -313,13 +308,19 @@ SLIDERS = {
     ),
     ("04_frontier_and_decision.ipynb", "tau"): dict(
         table=('["unweighted"][["tau", "accuracy"', "tau"),
-        rows=_point_row(lambda v: f"unweighted + tau={v:g}"),
+        rows=lambda v: {
+            "accuracy": (f"unweighted + tau={v:g}", 0),
+            "macro F1": (f"unweighted + tau={v:g}", 1),
+        },
         header=None,
         figure=lambda v: f"tau={v:g},",
     ),
     ("04_frontier_and_decision.ipynb", "alpha"): dict(
         table=("sweep.table().round(4)", "alpha"),
-        rows=_point_row(lambda v: f"retrained alpha={v:g}"),
+        rows=lambda v: {
+            "accuracy": (f"retrained alpha={v:g}", 0),
+            "macro F1": (f"retrained alpha={v:g}", 1),
+        },
         header=None,
         figure=lambda v: f"alpha={v:g}",
     ),

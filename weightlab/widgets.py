@@ -340,7 +340,6 @@ class FrontierExplorer(widgets.VBox):
         self.curve = curves["series"].iloc[0]
         self._taus = curves[curves["series"] == self.curve].set_index("tau", drop=False)
         self._alphas = table[table["kind"] == "alpha"].set_index("alpha", drop=False)
-        self._trained = _nearest(self._taus, "tau", 0.0)  # the curve's model as trained
         tau0 = float(_nearest(self._taus, "tau", 0.0 if tau is None else tau)["tau"])
         self.tau_slider = _grid_slider(self._taus["tau"], tau0, "tau")
         self.alpha_slider = None
@@ -394,11 +393,12 @@ class FrontierExplorer(widgets.VBox):
                 self._legend_texts[key].set_text(marker_label(row))
             self.tau = float(points["tau"]["tau"])
             self.alpha = float(points["alpha"]["alpha"]) if "alpha" in points else None
-            trained = self._trained
+            trained = self._taus.iloc[int(np.argmin(np.abs(self._taus["tau"].to_numpy())))]
             rows = [
                 (
                     f"{self.curve} as trained ({trained['label']})",
-                    *trained[["accuracy", "macro_f1"]],
+                    trained["accuracy"],
+                    trained["macro_f1"],
                 )
             ]
             rows += [(row["point"], row["accuracy"], row["macro_f1"]) for row in points.values()]
