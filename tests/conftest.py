@@ -30,3 +30,22 @@ def _one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(n)
+
+
+@pytest.fixture
+def chromium():
+    """Debian's Chromium for the browser tests: skipped without it, failed in CI without it."""
+    import shutil
+
+    path = (
+        os.environ.get("WEIGHTLAB_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+    if path is None:
+        message = "no chromium: apt-get install -y chromium (or set WEIGHTLAB_CHROMIUM)"
+        if os.environ.get("WEIGHTLAB_REQUIRE_BROWSER"):  # CI: a missing browser is a failure
+            pytest.fail(message)
+        pytest.skip(message)
+    pytest.importorskip("playwright.sync_api")
+    return path
