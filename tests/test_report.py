@@ -86,8 +86,8 @@ def test_summary_and_views_text_are_computed(folder, page):
         {"unweighted": saved.run("unweighted").scores, "weighted": saved.run("weighted").scores},
         train_counts=saved.train_counts,
     )
-    head_b = views.loc[("routing", "head_accuracy"), "unweighted"]
-    head_a = views.loc[("routing", "head_accuracy"), "weighted"]
+    head_b = views.loc[("routing", "volume_accuracy"), "unweighted"]
+    head_a = views.loc[("routing", "volume_accuracy"), "weighted"]
     assert f"{head_b:.1%} to {head_a:.1%}" in text or f"stayed at {head_a:.1%}" in text
     tail_b = views.loc[("audit", "tail_recall"), "unweighted"]
     tail_a = views.loc[("audit", "tail_recall"), "weighted"]
@@ -213,3 +213,45 @@ def test_view_paragraphs_hand_case():
 def test_generated_sentences_are_grammatical(page):
     assert "(s)" not in page
     assert re.search(r"The class-weighted retrained model is (not )?matched or beaten", page)
+
+
+def test_glossary_explains_the_headers_and_no_raw_identifier_is_a_header(page):
+    headers = set(re.findall(r"<th[^>]*>([^<]*)</th>", page))
+    raw = {h for h in headers if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", h)}
+    assert not raw, f"raw identifiers as column headers: {sorted(raw)}"
+    assert "<h2>Glossary</h2>" in page
+    glossary = page.split("<h2>Glossary</h2>")[1]
+    for term in ("macro F1", "never predicted", "taken by", "head / medium / tail", "tau"):
+        assert f"<dt>{term}</dt>" in glossary
+    assert "b - a" not in page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 400])
+def test_report_never_scrolls_sideways_in_chromium(folder, page, chromium, tmp_path, width):
+    from playwright.sync_api import sync_playwright
+
+    html = tmp_path / "report.html"
+    html.write_text(page, encoding="utf-8")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            tab = browser.new_page(viewport={"width": width, "height": 900})
+            tab.goto(html.as_uri())
+            sizes = tab.evaluate(
+                """() => ({
+                    page: document.documentElement.scrollWidth,
+                    viewport: document.documentElement.clientWidth,
+                    tables: [...document.querySelectorAll('.table')]
+                        .map(t => [t.scrollWidth, t.clientWidth]),
+                    images: [...document.querySelectorAll('img')]
+                        .map(i => [i.getBoundingClientRect().right, i.naturalWidth]),
+                })"""
+            )
+        finally:
+            browser.close()
+    assert sizes["page"] <= sizes["viewport"], sizes
+    assert len(sizes["tables"]) >= 6 and len(sizes["images"]) >= 4
+    assert all(right <= sizes["viewport"] and natural > 0 for right, natural in sizes["images"])
+    if width >= 1280:  # wide enough for every table without a scroll bar of its own
+        assert all(inner <= box for inner, box in sizes["tables"]), sizes["tables"]

@@ -55,7 +55,7 @@ def test_operating_views_hand_values(before, after):
     assert t["view"].tolist() == ["routing", "routing", "audit", "audit", "audit"]
     assert t["metric"].tolist() == [m for ms in VIEWS.values() for m in ms]
     v = _values(t)
-    assert v["head_accuracy"] == 1.0
+    assert v["volume_accuracy"] == 1.0
     assert v["accuracy"] == pytest.approx(7 / 11)
     assert v["classes_identified"] == 3
     assert v["macro_f1"] == pytest.approx((8 / 12 + 1 + 2 / 3) / 5)
@@ -63,7 +63,7 @@ def test_operating_views_hand_values(before, after):
     assert t["n"].tolist() == [6, 11, 5, 5, 3]
     assert "2 largest classes, which hold 86% of the training examples" in t["definition"][0]
     w = _values(operating_views(after, train_counts=TRAIN))
-    assert w["head_accuracy"] == pytest.approx(4 / 6)
+    assert w["volume_accuracy"] == pytest.approx(4 / 6)
     assert w["accuracy"] == pytest.approx(7 / 11)
     assert w["classes_identified"] == 4
     assert w["macro_f1"] == pytest.approx((4 / 7 + 0.8 + 0.8 + 0.5) / 5)
@@ -72,7 +72,7 @@ def test_operating_views_hand_values(before, after):
 
 def test_operating_views_options(before):
     v = _values(operating_views(before, train_counts=TRAIN, volume_share=0.4, bands=(4, 100)))
-    assert v["head_accuracy"] == 1.0  # big only
+    assert v["volume_accuracy"] == 1.0  # big only
     assert v["tail_recall"] == 0.0  # tiny only (3 < 4)
     no_tail = operating_views(before, train_counts=TRAIN, bands=(1, 100))
     assert np.isnan(_values(no_tail)["tail_recall"])
@@ -95,7 +95,7 @@ def test_compare_views(before, after):
     assert list(t.columns) == ["before", "after", "n", "definition"]
     assert t.loc[("audit", "classes_identified"), "before"] == 3
     assert t.loc[("audit", "classes_identified"), "after"] == 4
-    assert t.loc[("routing", "head_accuracy"), "after"] == pytest.approx(4 / 6)
+    assert t.loc[("routing", "volume_accuracy"), "after"] == pytest.approx(4 / 6)
     with pytest.raises(ValueError, match="non-empty mapping"):
         compare_views({}, train_counts=TRAIN)
 
@@ -109,8 +109,8 @@ def test_views_by_tau_hand_case():
     assert t["tau"].tolist() == [0.0] * 5 + [1.0] * 5
     at0 = _values(t[t["tau"] == 0])
     at1 = _values(t[t["tau"] == 1])
-    assert (at0["head_accuracy"], at0["tail_recall"], at0["accuracy"]) == (1.0, 0.5, 2 / 3)
-    assert (at1["head_accuracy"], at1["tail_recall"], at1["accuracy"]) == (0.0, 1.0, 2 / 3)
+    assert (at0["volume_accuracy"], at0["tail_recall"], at0["accuracy"]) == (1.0, 0.5, 2 / 3)
+    assert (at1["volume_accuracy"], at1["tail_recall"], at1["accuracy"]) == (0.0, 1.0, 2 / 3)
     assert at1["classes_identified"] == 1
 
 

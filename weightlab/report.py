@@ -401,30 +401,33 @@ def view_paragraphs(
     def n(view, metric):
         return int(views.loc[(view, metric), "n"])
 
-    head_b, head_a = v(before, "routing", "head_accuracy"), v(after, "routing", "head_accuracy")
+    volume_b, volume_a = (
+        v(before, "routing", "volume_accuracy"),
+        v(after, "routing", "volume_accuracy"),
+    )
     acc_b, acc_a = v(before, "routing", "accuracy"), v(after, "routing", "accuracy")
-    n_head, n_test = n("routing", "head_accuracy"), n("routing", "accuracy")
+    n_volume, n_test = n("routing", "volume_accuracy"), n("routing", "accuracy")
     if train_counts is not None:
         from weightlab.views import volume_classes
 
         counts = np.asarray(train_counts)
-        head = volume_classes(counts, volume_share=volume_share)
-        held = counts[head].sum() / counts.sum()
-        who = f"The {head.size} largest categories hold {held:.0%} of the training complaints"
+        volume = volume_classes(counts, volume_share=volume_share)
+        held = counts[volume].sum() / counts.sum()
+        who = f"The {volume.size} largest categories hold {held:.0%} of the training complaints"
     else:
         who = f"The largest categories hold {volume_share:.0%} of the training complaints"
-    routed = round((head_a - head_b) * n_head)
+    routed = round((volume_a - volume_b) * n_volume)
     routing = (
         f"Routing - a team that sends the bulk of incoming complaints to the right desk. "
-        f"{who} and {n_head:,} of the {n_test:,} test complaints. On them, accuracy "
-        f"{_moved(head_b, head_a, 'pct')} from {before} to {after}: "
-        f"{abs(routed):,} {'more' if routed >= 0 else 'fewer'} of those {n_head:,} complaints "
+        f"{who} and {n_volume:,} of the {n_test:,} test complaints. On them, accuracy "
+        f"{_moved(volume_b, volume_a, 'pct')} from {before} to {after}: "
+        f"{abs(routed):,} {'more' if routed >= 0 else 'fewer'} of those {n_volume:,} complaints "
         f"routed correctly. Overall accuracy {_moved(acc_b, acc_a, 'pct')}."
     )
     if adjusted:
         routing += (
             f" The post-hoc alternative ({adjusted}) reaches "
-            f"{v(adjusted, 'routing', 'head_accuracy'):.1%} on the high-volume categories and "
+            f"{v(adjusted, 'routing', 'volume_accuracy'):.1%} on the high-volume categories and "
             f"{v(adjusted, 'routing', 'accuracy'):.1%} overall."
         )
 
@@ -455,22 +458,22 @@ def view_paragraphs(
         )
 
     gained, lost = [], []
-    d_f1, d_id, d_acc, d_head = f1_a - f1_b, id_a - id_b, acc_a - acc_b, head_a - head_b
+    d_f1, d_id, d_acc, d_volume = f1_a - f1_b, id_a - id_b, acc_a - acc_b, volume_a - volume_b
     if d_f1:
         (gained if d_f1 > 0 else lost).append(f"{abs(d_f1):.3f} macro F1")
     if d_id:
         (gained if d_id > 0 else lost).append(f"{abs(d_id):.0f} identified categories")
     if d_acc:
         (gained if d_acc > 0 else lost).append(f"{100 * abs(d_acc):.1f} points of accuracy")
-    if d_head:
-        (gained if d_head > 0 else lost).append(
-            f"{100 * abs(d_head):.1f} points on the high-volume categories"
+    if d_volume:
+        (gained if d_volume > 0 else lost).append(
+            f"{100 * abs(d_volume):.1f} points on the high-volume categories"
         )
     trade = (
         f"Going from {before} to {after} gained {_join(gained) or 'nothing measured here'} "
         f"and gave up {_join(lost) or 'nothing measured here'}."
     )
-    if d_f1 > 0 and d_head < 0:
+    if d_f1 > 0 and d_volume < 0:
         trade += (
             " The audit view gains and the routing view pays: pick the errors your system "
             "can tolerate, and report the other metric beside it."
@@ -489,8 +492,9 @@ def _join(items: list[str]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 _CSS = """
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 60em;
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 76em;
        margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+p, ul, dl, h1, h2 { max-width: 60em; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.88em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
@@ -499,8 +503,130 @@ th { background: #f4f4f4; } td:first-child, th:first-child { text-align: left; }
 .reported { color: #666; font-style: italic; }
 .warning { color: #8a1c1c; font-weight: bold; }
 .small { font-size: 0.85em; color: #555; }
-img { max-width: 100%; }
+img { max-width: 100%; height: auto; }
+h1, h2, h3, p, li, dd { overflow-wrap: anywhere; }
+.table { overflow-x: auto; max-width: 100%; }
+dt { font-weight: bold; margin-top: 0.4em; } dd { margin-left: 1.2em; }
+@media (max-width: 600px) {
+  body { margin: 0.5em auto; padding: 0 0.5em; } table { font-size: 0.8em; }
+}
 """
+
+#: Column identifiers of the tables -> (header shown in the report, glossary entry).
+_LABELS = {
+    "accuracy": ("accuracy", "Share of test documents whose predicted category is right."),
+    "macro_f1": (
+        "macro F1",
+        "Mean of the per-category F1 over the categories in the test "
+        "split; every category counts the same, however small.",
+    ),
+    "mean_f1": ("mean F1", "Mean per-category F1 over the categories of the band."),
+    "zero_f1": (
+        "zero-F1",
+        "A category whose F1 is 0: the model never gets one of its test documents right.",
+    ),
+    "head": (
+        "head / medium / tail",
+        "Frequency bands by training examples per category "
+        "(the thresholds are under the band table). 'Volume categories' (routing view) "
+        "are another set: the largest categories that hold most of the training volume.",
+    ),
+    "size": ("size", "Categories in the band and their test documents."),
+    "n_classes": ("categories", ""),
+    "n_test": ("test documents", ""),
+    "change": ("change", "After minus before."),
+    "n_classes_scored": ("in test split", "Categories with at least one test document."),
+    "n_classes_predicted": ("ever predicted", "Categories the model predicts at least once."),
+    "n_classes_correct": (
+        "ever right",
+        "Categories with at least one correctly classified test document (F1 > 0).",
+    ),
+    "n_scored_never_predicted": (
+        "never predicted",
+        "Categories in the test split that the model never predicts.",
+    ),
+    "n_predicted_never_correct": (
+        "predicted, never right",
+        "Categories the model predicts, but never for one of their own documents.",
+    ),
+    "class": ("category", ""),
+    "train_count": ("training examples", ""),
+    "band": ("band", ""),
+    "support": ("test documents", ""),
+    "n_predicted": ("predicted", "Test documents predicted as this category."),
+    "absorbed_by": (
+        "absorbed by",
+        "The category that received most of this category's test documents.",
+    ),
+    "absorbed_n": ("documents absorbed", ""),
+    "absorbed_share": (
+        "share absorbed",
+        "Share of the category's test documents that went to the absorbing category.",
+    ),
+    "absorber_train_count": ("absorber's training examples", ""),
+    "n_targets": ("categories receiving", "How many categories its test documents went to."),
+    "f1_before": ("F1 before", ""),
+    "f1_after": ("F1 after", ""),
+    "f1_change": ("F1 change", ""),
+    "recall_before": ("recall before", ""),
+    "recall_after": ("recall after", ""),
+    "precision_before": ("precision before", ""),
+    "precision_after": ("precision after", ""),
+    "n_lost": ("documents lost", "Test documents it got right before and wrong after."),
+    "taken_by": (
+        "taken by",
+        "The category most of those lost documents now go to; empty when "
+        "none were lost (F1 fell through precision).",
+    ),
+    "point": ("model", ""),
+    "alpha": (
+        "alpha",
+        "Class-weight exponent: weights proportional to (1 / class count) ** "
+        "alpha; 0 is unweighted, 0.5 square-root inverse, 1 inverse frequency.",
+    ),
+    "tau": (
+        "tau",
+        "Strength of post-hoc logit adjustment: logits minus tau * log(class "
+        "prior), after training; 0 leaves the model as trained.",
+    ),
+    "macro_f1_gap": (
+        "macro F1 gap",
+        "Macro F1 of the retrained model minus the best macro F1 "
+        "the tau curve reaches at that accuracy or higher; at or below 0, post-hoc "
+        "adjustment did as well without retraining.",
+    ),
+    "dominated": (
+        "matched by tau",
+        "Whether the tau curve reaches the model on both metrics (macro F1 gap <= 0).",
+    ),
+    "zero_f1_classes": ("zero-F1 categories", ""),
+    "volume_accuracy": (
+        "accuracy on volume categories",
+        "Routing view: accuracy on the test documents of the volume categories.",
+    ),
+    "classes_identified": ("categories identified", "Audit view: categories with F1 > 0."),
+    "tail_recall": (
+        "tail recall",
+        "Audit view: share of the tail band's test documents classified correctly.",
+    ),
+    "label": ("label", ""),
+    "kind": ("kind", ""),
+    "series": ("series", ""),
+}
+
+
+def _label(key) -> str:
+    return _LABELS.get(key, (str(key), ""))[0] if isinstance(key, str) else str(key)
+
+
+def _glossary(used) -> str:
+    """The glossary of the table headers ``used`` that need a word of explanation."""
+    items = []
+    for key in _LABELS:
+        text = _LABELS[key][1]
+        if key in used and text:
+            items.append(f"<dt>{_esc(_LABELS[key][0])}</dt><dd>{_esc(text)}</dd>")
+    return f"<dl>{''.join(items)}</dl>"
 
 
 def _esc(text) -> str:
@@ -564,7 +690,7 @@ def _results_table(saved: SavedResults) -> str:
             for i, c in enumerate(cells)
         )
         rows.append(f"<tr>{tds}</tr>")
-    return f"<table>{head}{''.join(rows)}</table>"
+    return _scroll(f"<table>{head}{''.join(rows)}</table>")
 
 
 def _comparisons_table(saved: SavedResults) -> str:
@@ -581,17 +707,23 @@ def _comparisons_table(saved: SavedResults) -> str:
         else:
             diff, ci = f"{d:+.0f}", f"[{lo:+.0f}, {hi:+.0f}]"
         out.append(
-            f"<tr><td>{_esc(c['b'])} - {_esc(c['a'])}</td><td>{_esc(metric)}</td>"
+            f"<tr><td>{_esc(c['b'])} - {_esc(c['a'])}</td><td>{_esc(_label(metric))}</td>"
             f"<td>{diff}</td><td>{ci}</td><td>{c['p_b_better']:.1%}</td></tr>"
         )
     head = (
-        "<tr><th>difference</th><th>metric</th><th>b - a</th><th>95% CI</th>"
-        "<th>resamples where b is better</th></tr>"
+        "<tr><th>models (second minus first)</th><th>metric</th><th>difference</th>"
+        "<th>95% CI</th><th>resamples where the second is better</th></tr>"
     )
-    return f"<table>{head}{''.join(out)}</table>"
+    return _scroll(f"<table>{head}{''.join(out)}</table>")
 
 
-def _frame(df: pd.DataFrame, *, pct=(), f3=(), index=True) -> str:
+def _scroll(table_html: str) -> str:
+    """A table in a box that scrolls sideways itself, so the page never does."""
+    return f'<div class="table">{table_html}</div>'
+
+
+def _frame(df: pd.DataFrame, *, pct=(), f3=(), index=True, used=None) -> str:
+    """``df`` as an HTML table with human headers (``_LABELS``); keys go into ``used``."""
     if index and not isinstance(df.columns, pd.MultiIndex):
         # Why: the index name would get a header row of its own.
         df, index = df.reset_index(), False
@@ -602,7 +734,20 @@ def _frame(df: pd.DataFrame, *, pct=(), f3=(), index=True) -> str:
             formatters[col] = lambda v: "" if pd.isna(v) else f"{v:.1%}"
         elif key in f3:
             formatters[col] = lambda v: "" if pd.isna(v) else f"{v:.3f}"
-    return df.to_html(formatters=formatters, index=index, border=0, na_rep="")
+        elif pd.api.types.is_float_dtype(df[col]) and df[col].dropna().mod(1).eq(0).all():
+            formatters[col] = lambda v: "" if pd.isna(v) else f"{v:.0f}"  # counts as integers
+    keys = [k for col in df.columns for k in (col if isinstance(col, tuple) else (col,))]
+    if used is not None:
+        used.update(k for k in keys if isinstance(k, str))
+    if isinstance(df.columns, pd.MultiIndex):
+        columns = pd.MultiIndex.from_tuples([tuple(_label(k) for k in c) for c in df.columns])
+    else:
+        columns = [_label(c) for c in df.columns]
+    formatters = {columns[list(df.columns).index(c)]: f for c, f in formatters.items()}
+    df = df.set_axis(columns, axis=1)
+    if df.index.name is not None:
+        df.index.name = _label(df.index.name)
+    return _scroll(df.to_html(formatters=formatters, index=index, border=0, na_rep=""))
 
 
 def _views_frame(views: pd.DataFrame, models: list[str]) -> str:
@@ -619,11 +764,11 @@ def _views_frame(views: pd.DataFrame, models: list[str]) -> str:
                 cells.append("" if pd.isna(val) else f"{val:.1%}")
         tds = "".join(f"<td>{c}</td>" for c in cells)
         rows.append(
-            f"<tr><td>{_esc(view)}</td><td>{_esc(metric)}</td>{tds}"
+            f"<tr><td>{_esc(view)}</td><td>{_esc(_label(metric))}</td>{tds}"
             f'<td class="small">{_esc(row["definition"])}</td></tr>'
         )
     head = "".join(f"<th>{_esc(m)}</th>" for m in models)
-    return (
+    return _scroll(
         f"<table><tr><th>view</th><th>metric</th>{head}<th>definition</th></tr>"
         f"{''.join(rows)}</table>"
     )
@@ -696,6 +841,8 @@ def build_report(
         volume_share=volume_share,
     )
     parts = []
+    # Table headers shown, for the glossary; these terms are in the text whatever the tables.
+    used = {"accuracy", "macro_f1", "zero_f1", "head", "alpha", "tau", "volume_accuracy"}
     title = "Class weighting: what was gained, what was traded away, and for whom"
     parts.append(f"<h1>{_esc(title)}</h1>")
     data_line = (
@@ -794,6 +941,7 @@ def build_report(
             pct=("accuracy",),
             f3=("macro_f1", f"best macro F1 of {a.before} + tau", "macro_f1_gap"),
             index=False,
+            used=used,
         )
     )
     parts.append(
@@ -830,7 +978,7 @@ def build_report(
     bt = band_table(
         {a.before: s_before, a.after: s_after, a.adjusted: a.scores[a.adjusted]}, bands=bands
     )
-    parts.append(_frame(bt, pct=("accuracy",), f3=("mean_f1",)))
+    parts.append(_frame(bt, pct=("accuracy",), f3=("mean_f1",), used=used))
     parts.append(
         f'<p class="small">Head: more than {bands[1]} training examples; medium: {bands[0]} to '
         f"{bands[1]}; tail: fewer than {bands[0]}. Accuracy: correctly classified test "
@@ -839,7 +987,7 @@ def build_report(
     cov = pd.DataFrame({name: coverage(s) for name, s in a.scores.items()}).T
     cov.index.name = "model"
     parts.append("<h3>Coverage</h3>")
-    parts.append(_frame(cov))
+    parts.append(_frame(cov, used=used))
 
     parts.append("<h2>Where the documents of unidentified categories went</h2>")
     for name in (a.before, a.after):
@@ -848,7 +996,7 @@ def build_report(
             f"<h3>{_esc(name)}: {len(table)} categories with F1 = 0 (largest {min(top, len(table))}"
             " shown)</h3>"
         )
-        parts.append(_frame(table.head(top), pct=("absorbed_share",)))
+        parts.append(_frame(table.head(top), pct=("absorbed_share",), used=used))
     losses = losses_table(s_before, s_after)
     parts.append(
         f"<h3>Categories whose F1 fell from {_esc(a.before)} to {_esc(a.after)}: {len(losses)} "
@@ -859,6 +1007,7 @@ def build_report(
             losses.head(top),
             f3=("f1_before", "f1_after", "f1_change"),
             pct=("recall_before", "recall_after", "precision_before", "precision_after"),
+            used=used,
         )
     )
     fig = _figure(figsize=(13, 5.4))
@@ -875,6 +1024,8 @@ def build_report(
         )
     )
 
+    parts.append("<h2>Glossary</h2>")
+    parts.append(_glossary(used))
     parts.append(
         '<p class="small">Generated by weightlab from the results folder '
         f"{_esc(saved.folder.name)}/ (results.json, per_class.csv, logits.npz). Every number "

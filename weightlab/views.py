@@ -6,7 +6,7 @@ model's logits, at every strength of post-hoc logit adjustment (:func:`views_by_
 
 routing
     A team that routes incoming complaints cares about the bulk of the volume. Its metrics are
-    ``head_accuracy`` - accuracy on the test documents of the *volume classes*, the largest
+    ``volume_accuracy`` - accuracy on the test documents of the *volume classes*, the largest
     classes that together hold ``volume_share`` (default 80%) of the training examples - and
     overall ``accuracy``.
 audit
@@ -29,7 +29,7 @@ Examples
 ...           train_counts=[80, 15, 5])
 >>> table = operating_views(s, train_counts=[80, 15, 5])
 >>> table["metric"].tolist()
-['head_accuracy', 'accuracy', 'classes_identified', 'macro_f1', 'tail_recall']
+['volume_accuracy', 'accuracy', 'classes_identified', 'macro_f1', 'tail_recall']
 >>> table["value"].round(3).tolist()
 [0.667, 0.6, 2.0, 0.444, 0.5]
 """
@@ -47,7 +47,7 @@ __all__ = ["VIEWS", "volume_classes", "operating_views", "compare_views", "views
 
 #: The operating views, in row order, with the metrics each reports.
 VIEWS = {
-    "routing": ("head_accuracy", "accuracy"),
+    "routing": ("volume_accuracy", "accuracy"),
     "audit": ("classes_identified", "macro_f1", "tail_recall"),
 }
 
@@ -110,20 +110,20 @@ def volume_classes(train_counts, *, volume_share: float = 0.8) -> np.ndarray:
 def _views(scores: Scores, counts: np.ndarray, share: float, lo) -> list[dict]:
     yt, yp = scores.y_true, scores.y_pred
     correct = yt == yp
-    head = volume_classes(counts, volume_share=share)
-    in_head = np.isin(yt, head)
+    volume = volume_classes(counts, volume_share=share)
+    in_volume = np.isin(yt, volume)
     in_tail = counts[yt] < lo
     f1 = scores.by_class["f1"].to_numpy()
     o = scores.overall
-    n_head_docs, n_tail_docs = int(in_head.sum()), int(in_tail.sum())
-    held = counts[head].sum() / counts.sum()
+    n_volume_docs, n_tail_docs = int(in_volume.sum()), int(in_tail.sum())
+    held = counts[volume].sum() / counts.sum()
     return [
         {
             "view": "routing",
-            "metric": "head_accuracy",
-            "value": float(correct[in_head].mean()) if n_head_docs else np.nan,
-            "n": n_head_docs,
-            "definition": f"accuracy on the test documents of the {head.size} largest classes, "
+            "metric": "volume_accuracy",
+            "value": float(correct[in_volume].mean()) if n_volume_docs else np.nan,
+            "n": n_volume_docs,
+            "definition": f"accuracy on the test documents of the {volume.size} largest classes, "
             f"which hold {held:.0%} of the training examples",
         },
         {
@@ -182,7 +182,7 @@ def operating_views(
     Returns
     -------
     pandas.DataFrame
-        One row per view and metric (``routing``: ``head_accuracy``, ``accuracy``;
+        One row per view and metric (``routing``: ``volume_accuracy``, ``accuracy``;
         ``audit``: ``classes_identified``, ``macro_f1``, ``tail_recall``), columns ``view``,
         ``metric``, ``value`` (float), ``n`` (what the value is computed over: test documents
         for accuracies and recalls, scored classes for ``classes_identified`` and
