@@ -573,6 +573,7 @@ _LABELS = {
     "precision_before": ("precision before", ""),
     "precision_after": ("precision after", ""),
     "n_lost": ("documents lost", "Test documents it got right before and wrong after."),
+    "taken_n": ("documents taken", "How many of the lost documents went to that category."),
     "taken_by": (
         "taken by",
         "The category most of those lost documents now go to; empty when "
