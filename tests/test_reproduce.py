@@ -137,3 +137,14 @@ def test_out_none_writes_nothing(tmp_path, monkeypatch):
     results = reproduce(small, out=None, baselines=False, alphas=(0.0,), progress=False)
     assert [r.name for r in results.runs] == ["unweighted"]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_data_spec_with_size_works_with_and_without_the_cache(cache, tmp_path):
+    # One dispatcher (load_data) reads the spec, cached or not: size= is its keyword.
+    kwargs = dict(size=1500, n_classes=8, out=None, n_boot=0, baselines=False, progress=False)
+    results = reproduce("synthetic", alphas=(0.0,), cache=cache, **kwargs)
+    assert results.dataset.n_classes == 8
+    assert len(results.dataset.texts) == 1500
+    again = reproduce("synthetic", alphas=(0.0,), cache=cache, **kwargs)
+    assert (again.dataset.texts == results.dataset.texts).all()

