@@ -113,13 +113,15 @@ def test_off_grid_alpha_is_a_clear_error(sweep):
 
 def test_compare_puts_baseline_and_alpha_side_by_side(sweep):
     c = sweep.compare(1.0)
-    assert c.index.tolist() == ["accuracy", "macro_f1", "zero_f1_classes", "n_classes_predicted"]
-    assert c.columns.tolist() == ["baseline alpha=0", "alpha=1", "change"]
+    assert c.columns.tolist() == ["accuracy", "macro_f1", "zero_f1_classes", "n_classes_predicted"]
+    assert c.index.tolist() == ["baseline alpha=0", "alpha=1", "change"]
+    assert c["zero_f1_classes"].dtype == np.int64 and c["accuracy"].dtype == np.float64
     t = sweep.table().set_index("alpha")
-    assert c.loc["accuracy", "alpha=1"] == t.loc[1.0, "accuracy"]
-    assert c.loc["macro_f1", "baseline alpha=0"] == t.loc[0.0, "macro_f1"]
-    np.testing.assert_allclose(c["change"], c["alpha=1"] - c["baseline alpha=0"])
-    assert sweep.compare(0.5, baseline_alpha=0.25).columns[0] == "baseline alpha=0.25"
+    assert c.loc["alpha=1", "accuracy"] == t.loc[1.0, "accuracy"]
+    assert c.loc["baseline alpha=0", "macro_f1"] == t.loc[0.0, "macro_f1"]
+    assert c.loc["alpha=1", "zero_f1_classes"] == t.loc[1.0, "zero_f1_classes"]
+    np.testing.assert_allclose(c.loc["change"], c.loc["alpha=1"] - c.loc["baseline alpha=0"])
+    assert sweep.compare(0.5, baseline_alpha=0.25).index[0] == "baseline alpha=0.25"
 
 
 def test_best_picks_the_argmax(sweep):

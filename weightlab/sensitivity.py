@@ -62,7 +62,8 @@ def weighting_sensitivity(
     Returns
     -------
     pandas.DataFrame
-        One row per setting: ``parameter``, ``value``, ``n_documents``, the unweighted
+        One row per setting: ``parameter``, ``value`` (object dtype: each parameter's value as
+        given, so whole numbers print as such), ``n_documents``, the unweighted
         ``accuracy`` / ``macro_f1`` / ``zero_f1_classes``, and their changes under weighting
         (``accuracy_change``, ``macro_f1_change``, ``zero_f1_change``).
     """
@@ -113,7 +114,11 @@ def weighting_sensitivity(
             }
         )
         trained[key] = rows[-1]
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # Why object: one column holds every parameter's values; as float64 the whole-number ones
+    # (n_documents = 10000) would print as 10000.0.
+    table["value"] = pd.Series([row["value"] for row in rows], dtype=object)
+    return table
 
 
 def plot_sensitivity(table: pd.DataFrame, *, axes=None) -> np.ndarray:
@@ -139,8 +144,9 @@ def plot_sensitivity(table: pd.DataFrame, *, axes=None) -> np.ndarray:
     for ax, name in zip(axes, names, strict=True):
         part = table[table["parameter"] == name]
         ax.axhline(0, color="0.6", lw=0.8)
-        ax.plot(part["value"], 100 * part["accuracy_change"], "o-", label="accuracy (points)")
-        ax.plot(part["value"], 100 * part["macro_f1_change"], "s-", label="macro F1 (x100)")
+        x = part["value"].astype(np.float64)
+        ax.plot(x, 100 * part["accuracy_change"], "o-", label="accuracy (points)")
+        ax.plot(x, 100 * part["macro_f1_change"], "s-", label="macro F1 (x100)")
         ax.set_xlabel(name)
         ax.set_title(f"varying {name}", fontsize=10)
     axes[0].set_ylabel("change with weighting")

@@ -18,7 +18,7 @@ Examples
 --------
 >>> import weightlab as wl
 >>> ds = wl.make_complaints(n_documents=3_000, n_classes=20, seed=0)  # doctest: +SKIP
->>> sweep = wl.alpha_sweep(ds, alphas=[0, 0.5, 1], progress=False)  # doctest: +SKIP
+>>> sweep = wl.alpha_sweep(ds, alphas=[0, 0.5, 1])  # doctest: +SKIP
 >>> sweep.table().columns.tolist()  # doctest: +SKIP
 ['alpha', 'accuracy', 'macro_f1', 'zero_f1_classes', 'n_classes_predicted']
 >>> sweep.scores(0.5).overall["macro_f1"]  # doctest: +SKIP
@@ -166,9 +166,9 @@ class AlphaSweep:
         Returns
         -------
         pandas.DataFrame
-            Index ``accuracy``, ``macro_f1``, ``zero_f1_classes``, ``n_classes_predicted``
-            (index name ``"metric"``); columns ``baseline alpha=B``, ``alpha=A`` and
-            ``change`` (``alpha=A`` minus baseline), all float64.
+            Rows ``baseline alpha=B``, ``alpha=A`` and ``change`` (``alpha=A`` minus
+            baseline); columns ``accuracy``, ``macro_f1`` (float64), ``zero_f1_classes`` and
+            ``n_classes_predicted`` (int64: counts stay whole numbers).
 
         Raises
         ------
@@ -176,13 +176,13 @@ class AlphaSweep:
             If either ``alpha`` is off the grid.
         """
         base, new = self.run(baseline_alpha), self.run(alpha)
-        keys = _TABLE_COLUMNS[1:]
-        b = np.array([float(base.scores.overall[k]) for k in keys])
-        a = np.array([float(new.scores.overall[k]) for k in keys])
-        return pd.DataFrame(
-            {f"baseline alpha={base.alpha:g}": b, f"alpha={new.alpha:g}": a, "change": a - b},
-            index=pd.Index(keys, name="metric"),
-        )
+        rows = [f"baseline alpha={base.alpha:g}", f"alpha={new.alpha:g}", "change"]
+        columns = {}
+        for key in _TABLE_COLUMNS[1:]:
+            b, a = base.scores.overall[key], new.scores.overall[key]
+            kind = np.float64 if key in ("accuracy", "macro_f1") else np.int64
+            columns[key] = np.array([b, a, a - b]).astype(kind)
+        return pd.DataFrame(columns, index=pd.Index(rows, name="model"))
 
     def best(self, metric: str = "macro_f1") -> float:
         """The ``alpha`` with the highest ``metric`` (``"accuracy"`` or ``"macro_f1"``).
@@ -248,8 +248,7 @@ def alpha_sweep(
     seed : int
         Training seed of every run.
     progress : bool
-        Show a progress bar over the runs (pass False in notebooks that are committed with
-        their outputs).
+        Show a progress bar over the runs (a widget in Jupyter, on stderr elsewhere).
     cache : Cache, path, bool or None
         On-disk cache of features and run logits, as in :func:`weightlab.runs.train_runs`
         (True: ``$WEIGHTLAB_CACHE`` or ``~/.cache/weightlab``). A cached run is loaded, not

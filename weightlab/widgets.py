@@ -39,9 +39,9 @@ _LABELS = {
 
 def _numbers_html(frame, n_scored: int) -> str:
     """The compare() table as a small HTML table (accuracy in %, change in points)."""
-    base_col, new_col = frame.columns[0], frame.columns[1]
+    base_col, new_col = frame.index[0], frame.index[1]
     rows = []
-    for key, (b, a, d) in frame.iterrows():
+    for key, (b, a, d) in frame.items():
         if key == "accuracy":
             cells = (f"{b:.1%}", f"{a:.1%}", f"{100 * d:+.1f} pts")
         elif key == "macro_f1":
