@@ -7,12 +7,32 @@ import sys
 import threading
 
 
-def status(message: str, *, enabled: bool = True) -> None:
-    """Print ``message`` on stderr without breaking a progress bar that is on screen."""
-    if enabled:
-        from tqdm.auto import tqdm
+def in_notebook() -> bool:
+    """True in a Jupyter kernel, where ``tqdm.auto`` draws its bars as widgets."""
+    from tqdm.autonotebook import tqdm  # what tqdm.auto builds on: the notebook bar or not
 
-        tqdm.write(message, file=sys.stderr)
+    return tqdm.__module__ == "tqdm.notebook"
+
+
+def status(message: str, *, enabled: bool = True) -> None:
+    """Print ``message`` on stderr without breaking a progress bar that is on screen.
+
+    In a notebook it is a line of grey text among the bars, which are widgets there: stderr
+    would read as a warning, and a printed line would be cell output for nbval to compare.
+    """
+    if not enabled:
+        return
+    if in_notebook():
+        import html
+
+        import ipywidgets
+        from IPython.display import display
+
+        display(ipywidgets.HTML(f'<span style="color:grey">{html.escape(message)}</span>'))
+        return
+    from tqdm.auto import tqdm
+
+    tqdm.write(message, file=sys.stderr)
 
 
 @contextlib.contextmanager
