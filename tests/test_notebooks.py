@@ -292,13 +292,23 @@ def _static_table(path: Path, last_line_has: str, key: str) -> dict[float, dict[
     }
 
 
+#: A widget output that only reports progress: a tqdm bar ("runs: 0%|", "... elapsed") or a
+#: weightlab status line (weightlab._progress.status).
+PROGRESS = re.compile(r"^\S.*: +\d+%\||: \d\d:\d\d elapsed|^HTML\(value='<span style=\"color:grey\">")
+
+
+def _interactive(out) -> bool:
+    data = out.get("data", {})
+    return WIDGET in data and not PROGRESS.search(data.get("text/plain", ""))
+
+
 def _widget_notebooks() -> list[Path]:
-    """The notebooks whose committed outputs hold an interactive widget."""
+    """The notebooks whose committed outputs hold an interactive widget (not a progress bar)."""
     return [
         path
         for path in PATHS
         if any(
-            WIDGET in out.get("data", {})
+            _interactive(out)
             for cell in _code_cells(nbformat.read(path, as_version=4))
             for out in cell.outputs
         )
