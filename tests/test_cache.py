@@ -212,7 +212,6 @@ def test_corrupt_features_are_rebuilt(ds, cache):
 
 def test_cached_run_returns_identical_logits(ds, cache):
     engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds)
-    engine.progress = False
     fresh = train_run(engine, alpha=0.5, cache=cache)
     hit = train_run(engine, alpha=0.5, cache=cache)
     np.testing.assert_array_equal(fresh.test_logits, hit.test_logits)
@@ -235,7 +234,6 @@ def test_cached_run_returns_identical_logits(ds, cache):
 )
 def test_run_key_changes_with_the_run(ds, cache, change):
     engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds)
-    engine.progress = False
     train_run(engine, alpha=0.5, cache=cache)
     other = train_run(engine, **{"alpha": 0.5, **change}, cache=cache)
     assert not other.cached
@@ -248,14 +246,12 @@ def test_run_key_changes_with_the_config_and_the_data(ds, cache):
         make_complaints(1500, 8, seed=4)
     )
     for engine in (one, two, other_data):
-        engine.progress = False
         assert not train_run(engine, alpha=0.5, cache=cache).cached
     assert train_run(one, alpha=0.5, cache=cache).cached
 
 
 def test_corrupt_run_is_rebuilt_with_the_same_logits(ds, cache):
     engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds)
-    engine.progress = False
     fresh = train_run(engine, alpha=0.5, cache=cache)
     path = _only_file(cache, "run")
     path.write_bytes(path.read_bytes()[:100])

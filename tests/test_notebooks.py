@@ -294,7 +294,9 @@ def _static_table(path: Path, last_line_has: str, key: str) -> dict[float, dict[
 
 #: A widget output that only reports progress: a tqdm bar ("runs: 0%|", "... elapsed") or a
 #: weightlab status line (weightlab._progress.status).
-PROGRESS = re.compile(r"^\S.*: +\d+%\||: \d\d:\d\d elapsed|^HTML\(value='<span style=\"color:grey\">")
+PROGRESS = re.compile(
+    r"^\S.*: +\d+%\||: \d\d:\d\d elapsed|^HTML\(value='<span style=\"color:grey\">"
+)
 
 
 def _interactive(out) -> bool:

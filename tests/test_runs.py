@@ -118,9 +118,10 @@ def test_train_runs_progress_false_is_quiet(ds, capsys):
     [
         ((), "alphas is empty"),
         ([], "alphas is empty"),
-        ((0.0, -0.5), r"alphas must be finite and >= 0; got \[0.0, -0.5\]"),
-        ((math.inf,), "alphas must be finite and >= 0"),
-        ((math.nan,), "alphas must be finite and >= 0"),
+        ((0.0, -0.5), r"every alpha must be a finite number >= 0 .*; got -0.5"),
+        ((math.inf,), "every alpha must be a finite number >= 0"),
+        ((math.nan,), "every alpha must be a finite number >= 0"),
+        ("0.5", "alphas must be a sequence of numbers >= 0"),
     ],
 )
 def test_train_runs_rejects_bad_alphas(ds, alphas, match):

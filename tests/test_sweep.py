@@ -137,9 +137,10 @@ def test_best_picks_the_argmax(sweep):
     [
         ([], "alphas is empty"),
         ([0.0, 0.5, 0.5], r"duplicates \[0.5\]"),
-        ([0.0, -0.5], "finite numbers >= 0"),
-        ([0.0, float("nan")], "finite numbers >= 0"),
-        (["a"], "sequence of numbers"),
+        ([0.0, -0.5], "every alpha must be a finite number >= 0"),
+        ([0.0, float("nan")], "every alpha must be a finite number >= 0"),
+        (["a"], "every alpha must be a finite number >= 0 .*; got 'a'"),
+        (0.5, "alphas must be a sequence of numbers >= 0"),
     ],
 )
 def test_bad_alphas_are_rejected_before_training(ds, alphas, message):

@@ -1,10 +1,13 @@
 """The fast path of the TF-IDF engines: hashing features, shared batches, threads."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
 
+import weightlab.engines.tfidf as tfidf
 from weightlab.engines import TfidfConfig, TfidfLinearConfig, TfidfLinearEngine
 from weightlab.engines.tfidf import TfidfFeatures, tfidf_features
 from weightlab.synthetic import make_complaints
@@ -37,10 +40,8 @@ def test_hashing_features_select_columns_like_a_vocabulary(ds):
 def test_hashing_features_train_as_well(ds):
     plain = TfidfLinearEngine().prepare(ds)
     hashed = TfidfLinearEngine(TfidfLinearConfig(features=TfidfConfig(hashing=True))).prepare(ds)
-    for engine in (plain, hashed):
-        engine.progress = False
-    a = _accuracy(plain.fit_predict(seed=0), ds)
-    b = _accuracy(hashed.fit_predict(seed=0), ds)
+    a = _accuracy(plain.fit_predict(progress=False, seed=0), ds)
+    b = _accuracy(hashed.fit_predict(progress=False, seed=0), ds)
     assert abs(a - b) < 0.03
 
 
@@ -64,14 +65,13 @@ def test_n_features_is_validated():
 def test_shared_batches_give_the_same_model_as_a_fresh_engine(ds):
     w = weights_from_counts(ds.train_counts, alpha=0.5)
     sweep = TfidfLinearEngine().prepare(ds)
-    sweep.progress = False
-    sweep.fit_predict(seed=0)  # fills the batch cache for seed 0
+    sweep.fit_predict(progress=False, seed=0)  # fills the batch cache for seed 0
     assert sweep._batches._kept  # the shuffled batches are kept for the next fit
-    reused = sweep.fit_predict(class_weight=w, seed=0)
-    fresh = TfidfLinearEngine().prepare(ds, features=sweep.features)
-    fresh.progress = False
+    reused = sweep.fit_predict(progress=False, class_weight=w, seed=0)
+    fresh = TfidfLinearEngine().prepare(ds)  # the same features, batches built afresh
+    assert fresh.features is sweep.features and fresh._batches is not sweep._batches
     np.testing.assert_array_equal(
-        fresh.fit_predict(class_weight=w, seed=0).test_logits, reused.test_logits
+        fresh.fit_predict(progress=False, class_weight=w, seed=0).test_logits, reused.test_logits
     )
 
 
@@ -79,21 +79,18 @@ def test_batches_are_not_kept_for_huge_matrices(ds, monkeypatch):
     import weightlab.engines.linear as linear
 
     kept = TfidfLinearEngine().prepare(ds)
-    kept.progress = False
-    expected = kept.fit_predict(seed=0).test_logits
+    expected = kept.fit_predict(progress=False, seed=0).test_logits
     monkeypatch.setattr(linear, "_KEEP_BATCHES_NNZ", 10)
-    engine = TfidfLinearEngine().prepare(ds, features=kept.features)
-    engine.progress = False
+    engine = TfidfLinearEngine().prepare(ds)
     # batches built one at a time: the same rows in the same order, so the same model
-    np.testing.assert_array_equal(engine.fit_predict(seed=0).test_logits, expected)
+    np.testing.assert_array_equal(engine.fit_predict(progress=False, seed=0).test_logits, expected)
     assert engine._batches._kept == {}
 
 
 def test_fit_restores_torch_threads(ds):
     before = torch.get_num_threads()
     engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1, num_threads=1)).prepare(ds)
-    engine.progress = False
-    engine.fit_predict(seed=0)
+    engine.fit_predict(progress=False, seed=0)
     assert torch.get_num_threads() == before
 
 
@@ -106,17 +103,18 @@ def test_float64_features_train(ds):
         n_features=f.n_features,
         seconds=0.0,
     )
-    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds, features=as64)
-    engine.progress = False
-    out = engine.fit_predict(seed=0)
+    copy = dataclasses.replace(ds)  # another data set object: its own shared features
+    tfidf._SHARED[copy] = {TfidfConfig(): as64}
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(copy)
+    assert engine.features is as64
+    out = engine.fit_predict(progress=False, seed=0)
     assert out.test_logits.dtype == np.float32 and np.isfinite(out.test_logits).all()
 
 
 def test_mlp_trains_through_the_sparse_product(ds):
     cfg = TfidfLinearConfig(hidden=16, max_epochs=3, dropout=0.1)
     engine = TfidfLinearEngine(cfg).prepare(ds)
-    engine.progress = False
-    out = engine.fit_predict(seed=0)
+    out = engine.fit_predict(progress=False, seed=0)
     majority = float(np.mean(ds.labels_of("test") == np.argmax(ds.train_counts)))
     assert _accuracy(out, ds) > majority
 

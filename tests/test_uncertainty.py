@@ -319,9 +319,9 @@ def test_seed_variance(small):
     [
         ({"seeds": (0,)}, "at least two distinct seeds"),
         ({"seeds": (0, 0, 1)}, "at least two distinct seeds, none repeated"),
-        ({"seeds": (0, -1)}, "seeds must be whole numbers >= 0"),
-        ({"alphas": ()}, "alphas must be a non-empty sequence"),
-        ({"alphas": (-1,)}, "alphas must be a non-empty sequence of finite numbers >= 0"),
+        ({"seeds": (0, -1)}, "every seed must be a whole number >= 0; got -1"),
+        ({"alphas": ()}, "alphas is empty"),
+        ({"alphas": (-1,)}, "every alpha must be a finite number >= 0"),
     ],
 )
 def test_seed_variance_rejects_bad_options(small, kwargs, match):

@@ -154,7 +154,7 @@ def test_bad_counts_raise(counts, match):
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"alpha": -0.5}, r"alpha must be >= 0.*got -0.5"),
+        ({"alpha": -0.5}, r"alpha must be a finite number >= 0.*got -0.5"),
         ({"alpha": float("nan")}, r"alpha must be a finite number"),
         ({"alpha": float("inf")}, r"alpha must be a finite number"),
         ({"beta": 1.0}, r"beta must be in \[0, 1\).*got 1.0"),
@@ -197,7 +197,7 @@ def test_class_weights_n_classes_pads_absent_classes():
         ([0, -1, 2], {}, r"negative label -1"),
         ([0.0, 1.0], {}, r"integer class indices.*float64"),
         ([], {}, r"non-empty 1-D"),
-        ([0, 1], {"n_classes": 0}, r"n_classes must be a positive int"),
+        ([0, 1], {"n_classes": 0}, r"n_classes must be a whole number >= 1"),
     ],
 )
 def test_class_weights_errors(labels, kwargs, match):

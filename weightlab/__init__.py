@@ -10,18 +10,9 @@ The flow is ``data -> weights -> engines -> runs -> metrics -> plots / widgets /
     print(results.markdown())
 """
 
+from weightlab._version import __version__ as __version__
 from weightlab.adjust import Choice, adjust_logits, choose_alpha, choose_tau, tau_sweep
-from weightlab.data import (
-    TextDataset,
-    download_cfpb,
-    load_cfpb,
-    load_complaint_classify,
-    load_data,
-    load_hf,
-    load_table,
-    long_tail_subsample,
-    make_dataset,
-)
+from weightlab.data import TextDataset, long_tail_subsample, make_dataset
 from weightlab.diagnostics import (
     absorption_table,
     band_table,
@@ -34,6 +25,13 @@ from weightlab.diagnostics import (
 from weightlab.engines import TfidfLinearConfig, get_engine
 from weightlab.fitcheck import FitCheck, fit_check
 from weightlab.frontier import curve_gap, frontier_inputs, frontier_table, plot_frontier
+from weightlab.loaders import (
+    download_cfpb,
+    load_cfpb,
+    load_complaint_classify,
+    load_hf,
+    load_table,
+)
 from weightlab.metrics import Scores, band_summary, score, scores_from_logits
 from weightlab.plots import (
     plot_alpha_view,
@@ -52,6 +50,7 @@ from weightlab.report import (
 from weightlab.reproduce import ARTICLE_REPORTED, Results, reproduce
 from weightlab.runs import Run, train_run, train_runs
 from weightlab.sensitivity import plot_sensitivity, weighting_sensitivity
+from weightlab.sources import load_data
 from weightlab.sweep import AlphaSweep, alpha_grid, alpha_sweep
 from weightlab.synthetic import make_complaints
 from weightlab.uncertainty import bootstrap_ci, paired_bootstrap, seed_variance
@@ -64,8 +63,6 @@ from weightlab.weights import (
     weights_from_counts,
 )
 from weightlab.widgets import AlphaExplorer, FrontierExplorer, alpha_explorer, frontier_explorer
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ARTICLE_REPORTED",

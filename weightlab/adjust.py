@@ -33,14 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from weightlab.metrics import (
-    BANDS,
-    _as_labels,
-    _as_names,
-    _as_train_counts,
-    _band_of,
-    _check_bands,
-)
+from weightlab import _validate
+from weightlab.metrics import BANDS, band_of, metrics_from_counts
 from weightlab.weights import log_prior as _log_prior_of
 
 __all__ = ["Choice", "METRICS", "adjust_logits", "choose_alpha", "choose_tau", "tau_sweep"]
@@ -206,32 +200,6 @@ def adjust_logits(logits, log_prior, *, tau: float) -> np.ndarray:
     return arr.astype(np.float64) - tau * prior
 
 
-def _metrics_from_counts(tp: np.ndarray, n_pred: np.ndarray, support: np.ndarray) -> dict:
-    r"""Accuracy, macro F1, balanced accuracy, zero-F1 count from per-class counts.
-
-    ``tp`` (true positives) and ``n_pred`` (predictions) have shape (..., n_classes);
-    ``support`` (count of each class in ``y_true``) broadcasts against them. The scored
-    classes are those with support > 0, as in :func:`weightlab.metrics.score`. Per class,
-    :math:`F_1 = 2\,TP / (\text{support} + \text{predicted})`, which is what
-    ``precision_recall_fscore_support(..., labels=present, zero_division=0)`` returns: the
-    denominator of a scored class is > 0, and a class with TP = 0 gets 0. (Written from
-    counts rather than by calling sklearn so that a whole grid of taus or bootstrap resamples
-    is one vectorised step; ``tests/test_adjust.py`` checks it equals sklearn.) ``"f1"`` is 0
-    for the classes that are not scored.
-    """
-    present = support > 0
-    n_scored = np.count_nonzero(present, axis=-1)
-    f1 = np.where(present, 2.0 * tp / np.where(present, support + n_pred, 1), 0.0)
-    recall = np.where(present, tp / np.where(present, support, 1), 0.0)
-    return {
-        "accuracy": tp.sum(axis=-1) / support.sum(axis=-1),
-        "macro_f1": f1.sum(axis=-1) / n_scored,
-        "balanced_accuracy": recall.sum(axis=-1) / n_scored,
-        "zero_f1_classes": np.count_nonzero(present & (tp == 0), axis=-1),
-        "f1": f1,
-    }
-
-
 def tau_sweep(
     logits,
     y_true,
@@ -300,24 +268,24 @@ def tau_sweep(
     arr = _as_logits(logits)
     n_classes = arr.shape[1]
     if class_names is not None:
-        names = _as_names(class_names)
+        names = _validate.as_names(class_names)
         if len(names) != n_classes:
             raise ValueError(
                 f"logits has {n_classes} columns but class_names has {len(names)} names; "
                 "pass the class_names the model was trained with."
             )
-    counts = None if train_counts is None else _as_train_counts(train_counts, n_classes)
+    counts = None if train_counts is None else _validate.as_train_counts(train_counts, n_classes)
     if log_prior is None and counts is not None:
         log_prior = _log_prior_of(counts)
     prior = _as_prior(log_prior, n_classes)
-    yt = _as_labels(y_true, "y_true", n_classes)
+    yt = _validate.as_labels(y_true, "y_true", n_classes)
     if yt.size != arr.shape[0]:
         raise ValueError(
             f"logits has {arr.shape[0]} rows but y_true has {yt.size} labels; pass the logits "
             "of the same documents, in the same order."
         )
     grid = _as_taus(taus)
-    lo, hi = _check_bands(bands)
+    lo, hi = _validate.bands(bands)
 
     support = np.bincount(yt, minlength=n_classes)
     present = np.flatnonzero(support)
@@ -328,7 +296,7 @@ def tau_sweep(
         pred = np.argmax(z - tau * prior, axis=1)
         n_pred[k] = np.bincount(pred, minlength=n_classes)
         tp[k] = np.bincount(yt[pred == yt], minlength=n_classes)
-    m = _metrics_from_counts(tp, n_pred, support)
+    m = metrics_from_counts(tp, n_pred, support)
     table = pd.DataFrame(
         {
             "tau": grid,
@@ -340,7 +308,7 @@ def tau_sweep(
         }
     )
     if counts is not None:
-        band = _band_of(counts[present], lo, hi)
+        band = band_of(counts[present], lo, hi)
         for name in BANDS:
             mask = band == name
             f1 = m["f1"][:, present[mask]]
@@ -414,9 +382,6 @@ def choose_tau(
     )
 
 
-_BASELINE_ENGINES = ("majority", "tfidf-logreg")
-
-
 def choose_alpha(runs, y_validation, *, metric: str = "macro_f1") -> Choice:
     """Choose the class-weight exponent ``alpha`` whose run scores best on the validation split.
 
@@ -445,9 +410,7 @@ def choose_alpha(runs, y_validation, *, metric: str = "macro_f1") -> Choice:
         or repeat an alpha, or the validation logits do not match ``y_validation``.
     """
     metric = _check_metric(metric)
-    candidates = [
-        r for r in runs if r.engine not in _BASELINE_ENGINES and r.alpha is not None and r.tau == 0
-    ]
+    candidates = [r for r in runs if not r.baseline and r.alpha is not None and r.tau == 0]
     if not candidates:
         raise ValueError(
             "No run to choose from: choose_alpha needs runs of one engine at several alphas "

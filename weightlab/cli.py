@@ -88,7 +88,7 @@ def _n_boot(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``weightlab`` argument parser (one sub-command per task)."""
-    from weightlab import __version__
+    from weightlab._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="weightlab",

@@ -43,7 +43,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from weightlab.metrics import BANDS, Scores, _band_of, _check_bands
+from weightlab import _validate
+from weightlab.metrics import BANDS, Scores, band_of
 
 __all__ = [
     "band_table",
@@ -158,10 +159,10 @@ def band_table(scores_by_run: Mapping[str, Scores], *, bands=(20, 100)) -> pd.Da
         pair ``0 <= lo <= hi``.
     """
     runs = _check_runs(scores_by_run)
-    lo, hi = _check_bands(bands)
+    lo, hi = _validate.bands(bands)
     first = next(iter(runs.values()))
     bc = first.by_class
-    band = pd.Series(_band_of(bc["train_count"].to_numpy(), lo, hi), index=bc.index)
+    band = pd.Series(band_of(bc["train_count"].to_numpy(), lo, hi), index=bc.index)
     columns: dict[tuple[str, str], list] = {
         ("size", "train_count"): [_band_range(b, lo, hi) for b in BANDS],
         ("size", "n_classes"): [int((band == b).sum()) for b in BANDS],
@@ -437,7 +438,7 @@ def _axes(ax, **fig_kw):
 
 def _band_edges(train_counts: np.ndarray, lo, hi) -> list[tuple[float, str]]:
     """Positions (between sorted classes, largest first) where the band changes."""
-    band = _band_of(train_counts, lo, hi)
+    band = band_of(train_counts, lo, hi)
     edges = []
     for k in range(1, len(band)):
         if band[k] != band[k - 1]:
@@ -472,7 +473,7 @@ def plot_confusion(scores: Scores, *, ax=None, bands=(20, 100), max_labels: int 
     from sklearn.metrics import confusion_matrix
 
     scores = _check_scores(scores)
-    lo, hi = _check_bands(bands)
+    lo, hi = _validate.bands(bands)
     bc = scores.by_class
     order = np.argsort(-bc["train_count"].to_numpy(), kind="stable")
     labels = _codes(scores, bc.index[order])
@@ -533,7 +534,7 @@ def plot_f1_delta(before: Scores, after: Scores, *, ax=None, bands=(20, 100)):
     -------
     matplotlib.axes.Axes
     """
-    lo, hi = _check_bands(bands)
+    lo, hi = _validate.bands(bands)
     table = f1_changes(before, after)
     change = table["f1_change"].to_numpy()
     colors = np.where(change > 0, "seagreen", np.where(change < 0, "crimson", "grey"))

@@ -133,20 +133,14 @@ def fit_check(
     y_validation = np.asarray(y_validation)
     baseline = next((r for r in runs if r.engine == "tfidf-logreg"), None)
     checked = next(
-        (
-            r
-            for r in runs
-            if r.engine not in ("majority", "tfidf-logreg") and not r.alpha and not r.tau
-        ),
+        (r for r in runs if not r.baseline and not r.alpha and not r.tau),
         None,
     )
     if baseline is None or checked is None or y_validation.size == 0:
         return None
 
     def validation_scores(run):
-        o = scores_from_logits(
-            run.validation_logits, y_validation, class_names=class_names
-        ).overall
+        o = scores_from_logits(run.validation_logits, y_validation, class_names=class_names).overall
         return float(o["accuracy"]), float(o["macro_f1"])
 
     acc, mf1 = validation_scores(checked)

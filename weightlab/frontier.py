@@ -60,9 +60,6 @@ _COLUMNS = [
 ]
 
 
-_BASELINE_ENGINES = ("majority", "tfidf-logreg")
-
-
 def frontier_inputs(
     runs,
     *,
@@ -126,7 +123,7 @@ def frontier_inputs(
         )
         return table.sort_values(key, kind="stable", ignore_index=True)
 
-    trained = [r for r in runs if r.engine not in _BASELINE_ENGINES and r.alpha is not None]
+    trained = [r for r in runs if not r.baseline and r.alpha is not None]
     if alpha_points is None:
         alpha_points = points([r for r in trained if not r.tau], "alpha")
     return {
@@ -136,7 +133,7 @@ def frontier_inputs(
         "baselines": {
             r.name: (float(r.scores.overall["accuracy"]), float(r.scores.overall["macro_f1"]))
             for r in runs
-            if r.engine in _BASELINE_ENGINES
+            if r.baseline
         },
     }
 

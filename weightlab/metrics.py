@@ -49,6 +49,8 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
+from weightlab import _validate
+
 __all__ = ["BANDS", "Scores", "score", "scores_from_logits", "band_summary"]
 
 #: Band names, from the most to the least frequent classes (row order of :func:`band_summary`).
@@ -106,91 +108,38 @@ class Scores:
 
 
 # ---------------------------------------------------------------------------------------------
-# validation
-# ---------------------------------------------------------------------------------------------
-
-
-def _as_names(class_names) -> list[str]:
-    if class_names is None or isinstance(class_names, str):
-        raise ValueError(
-            "class_names must be a list of class names in label order, e.g. dataset.class_names."
-        )
-    names = [str(c) for c in class_names]
-    if not names:
-        raise ValueError("class_names is empty; pass one name per class, in label order.")
-    if len(set(names)) != len(names):
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(f"class_names contains duplicates {dupes}; class names must be unique.")
-    return names
-
-
-def _as_labels(values, name: str, n_classes: int) -> np.ndarray:
-    arr = np.asarray(values)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of class indices; got shape {arr.shape}.")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty; there is nothing to score. Check the test split.")
-    if np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)):
-        if np.all(arr == np.round(arr)):
-            arr = arr.astype(np.int64)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise ValueError(
-            f"{name} must contain integer class indices; got dtype {arr.dtype}. Map class names "
-            "to indices in the order of class_names first."
-        )
-    arr = arr.astype(np.int64)
-    lo, hi = int(arr.min()), int(arr.max())
-    if lo < 0:
-        raise ValueError(
-            f"{name} contains label {lo}; labels must be in [0, {n_classes}) "
-            "(indices into class_names)."
-        )
-    if hi >= n_classes:
-        raise ValueError(
-            f"{name} contains label {hi} but there are only {n_classes} classes; labels must be "
-            f"in [0, {n_classes}). Pass the class_names the model was trained with."
-        )
-    return arr
-
-
-def _as_train_counts(train_counts, n_classes: int) -> np.ndarray:
-    counts = np.asarray(train_counts)
-    if counts.ndim != 1 or counts.size != n_classes:
-        raise ValueError(
-            f"train_counts must have one count per class ({n_classes}); got shape "
-            f"{counts.shape}. Pass dataset.train_counts() for the same class_names."
-        )
-    if counts.dtype == bool or not np.issubdtype(counts.dtype, np.number):
-        raise ValueError(f"train_counts must contain integer counts; got dtype {counts.dtype}.")
-    if not np.all(np.isfinite(counts)) or np.any(counts != np.round(counts)) or counts.min() < 0:
-        raise ValueError("train_counts must contain whole numbers >= 0 (examples per class).")
-    return counts.astype(np.int64)
-
-
-def _check_bands(bands) -> tuple[int, int]:
-    try:
-        lo, hi = bands
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"bands must be a pair (lo, hi) of training counts, e.g. (20, 100); got {bands!r}."
-        ) from None
-    numbers = (int, float, np.integer, np.floating)
-    ok = all(isinstance(b, numbers) and not isinstance(b, bool) for b in (lo, hi))
-    if not ok or not (0 <= lo <= hi):
-        raise ValueError(
-            f"bands must be a pair (lo, hi) with 0 <= lo <= hi, e.g. (20, 100); got {bands!r}. "
-            "Tail is train_count < lo, head is train_count > hi."
-        )
-    return lo, hi
-
-
-# ---------------------------------------------------------------------------------------------
 # scoring
 # ---------------------------------------------------------------------------------------------
 
 
-def _band_of(counts: np.ndarray, lo, hi) -> np.ndarray:
+def band_of(counts: np.ndarray, lo, hi) -> np.ndarray:
     return np.where(counts < lo, "tail", np.where(counts > hi, "head", "medium")).astype(object)
+
+
+def metrics_from_counts(tp: np.ndarray, n_pred: np.ndarray, support: np.ndarray) -> dict:
+    r"""Accuracy, macro F1, balanced accuracy, zero-F1 count from per-class counts.
+
+    ``tp`` (true positives) and ``n_pred`` (predictions) have shape (..., n_classes);
+    ``support`` (count of each class in ``y_true``) broadcasts against them. The scored
+    classes are those with support > 0, as in :func:`weightlab.metrics.score`. Per class,
+    :math:`F_1 = 2\,TP / (\text{support} + \text{predicted})`, which is what
+    ``precision_recall_fscore_support(..., labels=present, zero_division=0)`` returns: the
+    denominator of a scored class is > 0, and a class with TP = 0 gets 0. (Written from
+    counts rather than by calling sklearn so that a whole grid of taus or bootstrap resamples
+    is one vectorised step; ``tests/test_adjust.py`` checks it equals sklearn.) ``"f1"`` is 0
+    for the classes that are not scored.
+    """
+    present = support > 0
+    n_scored = np.count_nonzero(present, axis=-1)
+    f1 = np.where(present, 2.0 * tp / np.where(present, support + n_pred, 1), 0.0)
+    recall = np.where(present, tp / np.where(present, support, 1), 0.0)
+    return {
+        "accuracy": tp.sum(axis=-1) / support.sum(axis=-1),
+        "macro_f1": f1.sum(axis=-1) / n_scored,
+        "balanced_accuracy": recall.sum(axis=-1) / n_scored,
+        "zero_f1_classes": np.count_nonzero(present & (tp == 0), axis=-1),
+        "f1": f1,
+    }
 
 
 def score(
@@ -241,17 +190,17 @@ def score(
     >>> s.by_class["f1"].round(3).tolist()
     [0.667, 0.5, 0.0]
     """
-    names = _as_names(class_names)
+    names = _validate.as_names(class_names)
     n_classes = len(names)
-    yt = _as_labels(y_true, "y_true", n_classes)
-    yp = _as_labels(y_pred, "y_pred", n_classes)
+    yt = _validate.as_labels(y_true, "y_true", n_classes)
+    yp = _validate.as_labels(y_pred, "y_pred", n_classes)
     if yt.size != yp.size:
         raise ValueError(
             f"y_true has {yt.size} labels but y_pred has {yp.size}; pass one prediction per "
             "test document, in the same order."
         )
-    lo, hi = _check_bands(bands)
-    counts = None if train_counts is None else _as_train_counts(train_counts, n_classes)
+    lo, hi = _validate.bands(bands)
+    counts = None if train_counts is None else _validate.as_train_counts(train_counts, n_classes)
 
     present = np.unique(yt)
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -272,7 +221,7 @@ def score(
         band_col = np.full(present.size, "unknown", dtype=object)
     else:
         train_col = counts[present]
-        band_col = _band_of(train_col, lo, hi)
+        band_col = band_of(train_col, lo, hi)
 
     by_class = pd.DataFrame(
         {
@@ -334,7 +283,7 @@ def scores_from_logits(
     if hasattr(logits, "detach"):  # a torch tensor, possibly bf16 on a GPU
         logits = logits.detach().float().cpu().numpy()
     arr = np.asarray(logits)
-    names = _as_names(class_names)
+    names = _validate.as_names(class_names)
     if arr.ndim != 2 or arr.shape[1] != len(names):
         raise ValueError(
             f"logits must have shape (n_test, {len(names)}), one column per class; got {arr.shape}."

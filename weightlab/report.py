@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from weightlab import _validate
 from weightlab._io import atomic_write_text
 from weightlab.metrics import scores_from_logits
 from weightlab.runs import Run
@@ -41,8 +42,6 @@ __all__ = ["SavedResults", "load_results", "view_paragraphs", "build_report", "w
 
 #: Files :func:`load_results` reads from a results folder.
 REQUIRED_FILES = ("results.json", "per_class.csv", "logits.npz")
-
-_BASELINES = ("majority", "tfidf-logreg")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +229,7 @@ def _check_saved(folder: Path, summary: dict, per_class, arrays: dict) -> SavedR
 
 
 def _pick_pair(saved: SavedResults) -> tuple[str, str]:
-    plain = [r for r in saved.runs if r.engine not in _BASELINES and r.alpha is not None]
+    plain = [r for r in saved.runs if not r.baseline and r.alpha is not None]
     plain = [r for r in plain if not r.tau]
     if len(plain) < 2:
         raise ValueError(
@@ -822,8 +821,7 @@ def build_report(
     from weightlab.frontier import plot_frontier
     from weightlab.plots import plot_f1_histograms
 
-    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
-        raise ValueError(f"top must be a whole number >= 1 (rows per table); got {top!r}.")
+    _validate.whole_number(top, "top", minimum=1, what="rows per table")
     if not isinstance(saved, SavedResults):
         raise ValueError(
             f"build_report needs the SavedResults of load_results(folder); got "

@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from weightlab import _validate
 from weightlab._io import (
     atomic_savefig,
     atomic_write_bytes,
@@ -175,7 +176,7 @@ class Results:
             n_scored = rec["n_classes_scored"]
             ref = ARTICLE_REPORTED.get(r.name, {})
             label = _LABELS.get(r.name, r.name)
-            if r.engine not in ("majority", "tfidf-logreg"):
+            if not r.baseline:
                 label += f" ({r.engine}, alpha={r.alpha:g})"
             lines.append(
                 f"| {label} | {rec['accuracy']:.1%} | {rec['macro_f1']:.3f} "
@@ -224,7 +225,7 @@ class Results:
 
     def histogram_runs(self) -> dict:
         """Scores to draw in the histogram figure: unweighted and weighted when present."""
-        names = [r.name for r in self.runs if r.engine not in ("majority", "tfidf-logreg")]
+        names = [r.name for r in self.runs if not r.baseline]
         pick = [n for n in ("unweighted", "weighted") if n in names] or names[:2]
         return {n: self.run(n).scores for n in pick}
 
@@ -387,7 +388,7 @@ def reproduce(
     Parameters
     ----------
     data : str or TextDataset
-        A :func:`weightlab.data.load_data` spec (``"synthetic"``, ``"cfpb:PATH"``,
+        A :func:`weightlab.sources.load_data` spec (``"synthetic"``, ``"cfpb:PATH"``,
         ``"csv:PATH"``, ``"hf:NAME"``) or a data set.
     engine : str or Engine
         ``"tfidf-linear"`` (default), ``"transformer"``, or a configured engine.
@@ -416,7 +417,7 @@ def reproduce(
         from there when the data and configuration match, so a repeated call only scores
         and writes. False or None: compute everything.
     **data_kwargs
-        Passed to :func:`weightlab.data.load_data` (e.g. ``n_documents`` for synthetic data,
+        Passed to :func:`weightlab.sources.load_data` (e.g. ``n_documents`` for synthetic data,
         ``text_column`` / ``label_column`` for tables).
 
     Returns
@@ -426,7 +427,7 @@ def reproduce(
     from weightlab import _dist
     from weightlab._progress import status
     from weightlab.cache import as_cache
-    from weightlab.data import load_data
+    from weightlab.sources import load_data
 
     store = as_cache(cache)
     if isinstance(data, TextDataset):
@@ -434,8 +435,7 @@ def reproduce(
     else:
         status(f"loading data {data!r} (generating it when it is not cached) ...", enabled=progress)
         dataset = load_data(data, seed=seed, cache=store, **data_kwargs)
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
-        raise ValueError(f"n_boot must be a whole number >= 0 (0: no intervals); got {n_boot!r}.")
+    _validate.whole_number(n_boot, "n_boot", minimum=0, what="0: no intervals")
     runs = train_runs(
         dataset,
         engine=engine,

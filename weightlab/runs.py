@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from weightlab import _validate
 from weightlab._progress import elapsed, status
 from weightlab.cache import Cache, as_cache, config_dict
 from weightlab.data import TextDataset
-from weightlab.engines import Engine, EngineOutput, get_engine
+from weightlab.engines import ENGINE_NAMES, Engine, EngineOutput, get_engine, is_baseline
 from weightlab.metrics import Scores, scores_from_logits
 from weightlab.weights import weights_from_counts
 
@@ -56,6 +57,11 @@ class Run:
     # that a repeated experiment writes the same file).
     cached: bool = False
 
+    @property
+    def baseline(self) -> bool:
+        """Whether the run's engine is a baseline (declared by the engine, ``Engine.baseline``)."""
+        return is_baseline(self.engine)
+
     def record(self) -> dict:
         """The run as a JSON-ready row of ``results.json``."""
         o = self.scores.overall
@@ -87,6 +93,7 @@ def train_run(
     beta: float | None = None,
     max_ratio: float | None = None,
     cache=None,
+    progress: bool = True,
 ) -> Run:
     """Train a prepared engine once and score it on the test split.
 
@@ -107,6 +114,8 @@ def train_run(
     cache : Cache, path, bool or None
         On-disk cache of the logits (see :func:`weightlab.cache.as_cache`); a hit skips the
         fit (``info`` is the original fit's) and sets ``Run.cached``. None (default): train.
+    progress : bool
+        Show the engine's progress bar during the fit.
     """
     ds: TextDataset = engine._require_prepared()
     opts = dict(alpha=alpha, tau=tau, seed=seed, beta=beta, max_ratio=max_ratio)
@@ -115,7 +124,7 @@ def train_run(
     out = _load_run(store, key) if key is not None else None
     cached = out is not None
     if out is None:
-        out = _fit(engine, ds, **opts)
+        out = _fit(engine, ds, **opts, progress=progress)
         if key is not None:
             store.put(
                 "run",
@@ -126,14 +135,16 @@ def train_run(
     return _make_run(engine, ds, out, alpha=alpha, tau=tau, seed=seed, name=name, cached=cached)
 
 
-def _fit(engine: Engine, ds: TextDataset, *, alpha, tau, seed, beta, max_ratio) -> EngineOutput:
+def _fit(
+    engine: Engine, ds: TextDataset, *, alpha, tau, seed, beta, max_ratio, progress
+) -> EngineOutput:
     weight = None
-    if (alpha or beta is not None) and engine.name != "majority":
+    if (alpha or beta is not None) and engine.supports_class_weights:
         weight = weights_from_counts(
             ds.train_counts, alpha=alpha or 0.0, beta=beta, max_ratio=max_ratio
         )
     start = time.perf_counter()
-    out = engine.fit_predict(class_weight=weight, tau=tau, seed=seed)
+    out = engine.fit_predict(class_weight=weight, tau=tau, seed=seed, progress=progress)
     info = dict(out.info, seconds=round(time.perf_counter() - start, 3))
     return EngineOutput(out.validation_logits, out.test_logits, info)
 
@@ -162,7 +173,7 @@ def _code_digest(engine: Engine) -> str:
 def _versions() -> dict:
     from importlib import metadata
 
-    from weightlab import __version__
+    from weightlab._version import __version__
 
     out = {"weightlab": __version__}
     for dist in ("numpy", "scipy", "scikit-learn", "torch", "transformers"):
@@ -215,15 +226,11 @@ def _make_run(
         train_counts=ds.train_counts,
     )
     if name is None:
-        name = (
-            engine.name
-            if engine.name in ("majority", "tfidf-logreg")
-            else run_name(alpha or 0.0, tau=tau)
-        )
+        name = engine.name if engine.baseline else run_name(alpha or 0.0, tau=tau)
     return Run(
         name=name,
         engine=engine.name,
-        alpha=None if engine.name == "majority" else float(alpha or 0.0),
+        alpha=float(alpha or 0.0) if engine.supports_class_weights else None,
         tau=float(tau),
         seed=seed,
         validation_logits=out.validation_logits,
@@ -278,11 +285,7 @@ def train_runs(
     """
     from tqdm.auto import tqdm
 
-    alphas = [float(a) for a in alphas]
-    if not alphas:
-        raise ValueError("alphas is empty; give at least one exponent, e.g. (0.0, 0.5).")
-    if any(a < 0 or not math.isfinite(a) for a in alphas):
-        raise ValueError(f"alphas must be finite and >= 0; got {alphas}.")
+    alphas = _validate.alphas(alphas)
     try:
         taus = [float(t) for t in taus]
     except (TypeError, ValueError):
@@ -294,14 +297,12 @@ def train_runs(
     main = get_engine(engine) if isinstance(engine, str) else engine
     jobs: list[tuple[Engine, float | None, float]] = []
     if baselines:
-        jobs.append((get_engine("majority"), None, 0.0))
-        jobs.append((get_engine("tfidf-logreg"), None, 0.0))
+        jobs += [(get_engine(name), None, 0.0) for name in ENGINE_NAMES if is_baseline(name)]
     jobs += [(main, a, 0.0) for a in alphas]
     jobs += [(main, 0.0, t) for t in taus]
 
     store = as_cache(cache)
-    runs, prepared = [], set()
-    shared_features = {}  # TfidfConfig -> TfidfFeatures: both TF-IDF engines featurise once
+    runs, prepared, announced = [], set(), set()
     bar = tqdm(jobs, desc="runs", disable=not progress)
     for eng, alpha, tau in bar:
         bar.set_postfix_str(
@@ -309,7 +310,6 @@ def train_runs(
             if alpha is None
             else f"{eng.name} " + (f"tau={tau:g}" if tau else f"alpha={alpha:g}")
         )
-        eng.progress = progress
         opts = dict(alpha=0.0 if alpha is None else alpha, tau=tau, seed=seed)
         run_key = (
             _run_key(store, dataset, eng, **opts, beta=None, max_ratio=None)
@@ -321,21 +321,19 @@ def train_runs(
             runs.append(_make_run(eng, dataset, out, **opts, name=None, cached=True))
             continue
         if id(eng) not in prepared:
-            if eng.name.startswith("tfidf"):
-                key = eng.config.features
-                if key not in shared_features:
-                    n = len(dataset.texts)
-                    status(f"featurising {n:,} documents (TF-IDF) ...", enabled=progress)
-                eng.prepare(dataset, features=shared_features.get(key), cache=store)
-                shared_features[key] = eng.features
-            else:
-                eng.prepare(dataset)
+            step = eng.prepare_step
+            if step and step not in announced:  # e.g. both TF-IDF engines: one featurising
+                announced.add(step)
+                status(
+                    f"{step} {len(dataset.texts):,} documents ({eng.name}) ...", enabled=progress
+                )
+            eng.prepare(dataset, cache=store)  # the TF-IDF engines share their features
             prepared.add(id(eng))
         if not eng.silent_fit:
-            runs.append(train_run(eng, **opts, cache=store))
+            runs.append(train_run(eng, **opts, cache=store, progress=progress))
             continue
         start = time.perf_counter()  # a long fit that shows nothing itself: time it aloud
         with elapsed(f"training {eng.name}", enabled=progress):
-            runs.append(train_run(eng, **opts, cache=store))
+            runs.append(train_run(eng, **opts, cache=store, progress=progress))
         status(f"trained {eng.name} in {time.perf_counter() - start:.0f} s", enabled=progress)
     return runs

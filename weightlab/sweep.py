@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from weightlab import _validate
 from weightlab.data import TextDataset
 from weightlab.engines import Engine
 from weightlab.metrics import Scores
@@ -203,21 +204,7 @@ class AlphaSweep:
 
 
 def _check_alphas(alphas) -> list[float]:
-    try:
-        values = [float(a) for a in np.atleast_1d(np.asarray(alphas, dtype=np.float64))]
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"alphas must be a sequence of numbers >= 0, e.g. [0, 0.25, 0.5]; got {alphas!r}."
-        ) from None
-    if not values:
-        raise ValueError("alphas is empty; give at least one exponent, e.g. [0, 0.5].")
-    if any(not math.isfinite(a) or a < 0 for a in values):
-        raise ValueError(f"alphas must be finite numbers >= 0; got {values}.")
-    rounded = sorted(set(values))
-    if len(rounded) != len(values):
-        dupes = sorted({a for a in values if values.count(a) > 1})
-        raise ValueError(f"alphas contains duplicates {dupes}; give each exponent once.")
-    return rounded
+    return sorted(_validate.alphas(alphas, unique=True))
 
 
 def alpha_sweep(
@@ -239,7 +226,7 @@ def alpha_sweep(
     Parameters
     ----------
     dataset : TextDataset or str
-        A split data set, or a :func:`weightlab.data.load_data` spec such as
+        A split data set, or a :func:`weightlab.sources.load_data` spec such as
         ``"synthetic"`` (loaded with ``seed``).
     alphas : sequence of float, default 0, 0.05, ..., 1
         The grid; any order, no duplicates, all ``>= 0``. Runs are stored in increasing order.
@@ -265,7 +252,7 @@ def alpha_sweep(
     """
     grid = _check_alphas(alphas)
     if isinstance(dataset, str):
-        from weightlab.data import load_data
+        from weightlab.sources import load_data
 
         dataset = load_data(dataset, seed=seed)
     if not isinstance(dataset, TextDataset):

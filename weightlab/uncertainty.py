@@ -69,14 +69,13 @@ zero-F1 classes -15, 95% CI [-18, -11]; weighted better in 100.0% of resamples
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from weightlab.adjust import _metrics_from_counts
-from weightlab.metrics import _as_labels, _as_names
+from weightlab import _validate
+from weightlab.metrics import metrics_from_counts
 
 __all__ = [
     "BootstrapCI",
@@ -95,7 +94,6 @@ _BETTER = {"accuracy": 1, "macro_f1": 1, "zero_f1_classes": -1}
 _LABELS = {"accuracy": "accuracy", "macro_f1": "macro F1", "zero_f1_classes": "zero-F1 classes"}
 _METHODS = ("percentile", "basic")
 _CHUNK = 128  # resamples per vectorised step: bounds memory (128 x n_test int64 indices)
-_BASELINE_ENGINES = ("majority", "tfidf-logreg")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,10 +288,8 @@ def _check_ci_metric(metric) -> None:
 
 
 def _check_options(n_boot, seed, level, method) -> None:
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise ValueError(f"n_boot must be a whole number >= 1 (e.g. 1000); got {n_boot!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0; got {seed!r}.")
+    _validate.whole_number(n_boot, "n_boot", minimum=1, what="e.g. 1000")
+    _validate.whole_number(seed, "seed")
     ok = isinstance(level, (int, float, np.floating)) and not isinstance(level, bool)
     if not ok or not 0 < level < 1:
         raise ValueError(f"level must be a number in (0, 1), e.g. 0.95; got {level!r}.")
@@ -302,11 +298,11 @@ def _check_options(n_boot, seed, level, method) -> None:
 
 
 def _labels(y_true, preds: list, pred_names: list[str], class_names):
-    names = _as_names(class_names)
-    yt = _as_labels(y_true, "y_true", len(names))
+    names = _validate.as_names(class_names)
+    yt = _validate.as_labels(y_true, "y_true", len(names))
     out = []
     for p, name in zip(preds, pred_names, strict=True):
-        arr = _as_labels(p, name, len(names))
+        arr = _validate.as_labels(p, name, len(names))
         if arr.size != yt.size:
             raise ValueError(
                 f"y_true has {yt.size} labels but {name} has {arr.size}; pass one prediction "
@@ -343,7 +339,7 @@ def _index_chunks(y_true: np.ndarray, n_boot: int, seed: int, stratified: bool):
 
 
 def _statistics(tp, n_pred, support) -> np.ndarray:
-    m = _metrics_from_counts(tp, n_pred, support)
+    m = metrics_from_counts(tp, n_pred, support)
     return np.stack([m[k].astype(np.float64) for k in CI_METRICS], axis=-1)
 
 
@@ -667,7 +663,7 @@ def run_uncertainty(
         i = run_names.index(reference)
         ref = runs[i]
         for j, r in enumerate(runs):
-            if j == i or r.engine in _BASELINE_ENGINES or r.engine != ref.engine:
+            if j == i or r.baseline or r.engine != ref.engine:
                 continue
             comparisons.append(
                 _paired_from(
@@ -723,29 +719,21 @@ def seed_variance(
     from weightlab.runs import train_run
 
     seeds = list(seeds)
-    if any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0 for s in seeds):
-        raise ValueError(f"seeds must be whole numbers >= 0; got {seeds}.")
+    for s in seeds:
+        _validate.whole_number(s, "every seed")
     if len(set(seeds)) < 2 or len(set(seeds)) != len(seeds):
         raise ValueError(
             f"seeds must hold at least two distinct seeds, none repeated; got {seeds}. "
             "A spread needs several trainings, e.g. seeds=(0, 1, 2)."
         )
-    try:
-        alphas = [float(a) for a in alphas]
-    except (TypeError, ValueError):
-        raise ValueError(f"alphas must be a sequence of numbers; got {alphas!r}.") from None
-    if not alphas or any(a < 0 or not math.isfinite(a) for a in alphas):
-        raise ValueError(
-            f"alphas must be a non-empty sequence of finite numbers >= 0; got {alphas}."
-        )
+    alphas = _validate.alphas(alphas)
     eng = get_engine(engine) if isinstance(engine, str) else engine
-    eng.progress = progress
     if eng.dataset is not dataset:
         eng.prepare(dataset)
     rows = []
     jobs = [(a, s) for a in alphas for s in seeds]
     for alpha, seed in tqdm(jobs, desc="seeds", disable=not progress):
-        rows.append(train_run(eng, alpha=alpha, seed=int(seed)).record())
+        rows.append(train_run(eng, alpha=alpha, seed=int(seed), progress=False).record())
     grouped = pd.DataFrame(rows).groupby("alpha", sort=False)
     out = pd.DataFrame({"run": grouped["name"].first(), "n_seeds": grouped.size()})
     for m in CI_METRICS:

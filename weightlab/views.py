@@ -41,7 +41,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from weightlab.metrics import Scores, _as_train_counts, _check_bands, scores_from_logits
+from weightlab import _validate
+from weightlab.metrics import Scores, scores_from_logits
 
 __all__ = ["VIEWS", "volume_classes", "operating_views", "compare_views", "views_by_tau"]
 
@@ -96,7 +97,7 @@ def volume_classes(train_counts, *, volume_share: float = 0.8) -> np.ndarray:
         raise ValueError(
             f"train_counts must be a 1-D array with one count per class; got shape {counts.shape}."
         )
-    counts = _as_train_counts(counts, counts.size)
+    counts = _validate.as_train_counts(counts, counts.size)
     total = counts.sum()
     if total <= 0:
         raise ValueError("train_counts sums to 0; pass the training examples of each class.")
@@ -199,9 +200,9 @@ def operating_views(
         raise ValueError(
             f"operating_views needs a Scores (from weightlab.score); got {type(scores).__name__}."
         )
-    counts = _as_train_counts(train_counts, len(scores.class_names))
+    counts = _validate.as_train_counts(train_counts, len(scores.class_names))
     share = _check_share(volume_share)
-    lo, _ = _check_bands(bands)
+    lo, _ = _validate.bands(bands)
     if counts.sum() <= 0:
         raise ValueError("train_counts sums to 0; pass the training examples of each class.")
     return pd.DataFrame(_views(scores, counts, share, lo), columns=_COLUMNS)
@@ -304,7 +305,7 @@ def views_by_tau(
     taus = np.atleast_1d(np.asarray(taus, dtype=float))
     if taus.size == 0 or not np.all(np.isfinite(taus)):
         raise ValueError(f"taus must be a non-empty sequence of finite numbers; got {taus!r}.")
-    counts = _as_train_counts(train_counts, len(class_names))
+    counts = _validate.as_train_counts(train_counts, len(class_names))
     prior = log_prior(counts)
     frames = []
     for tau in taus:

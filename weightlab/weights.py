@@ -45,6 +45,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from weightlab import _validate
+
 __all__ = [
     "weights_from_counts",
     "class_weights",
@@ -94,13 +96,7 @@ def _as_counts(train_counts, name: str = "train_counts") -> np.ndarray:
 
 
 def _check_options(alpha, beta, max_ratio) -> None:
-    if not isinstance(alpha, (int, float, np.integer, np.floating)) or not math.isfinite(alpha):
-        raise ValueError(f"alpha must be a finite number >= 0; got {alpha!r}.")
-    if alpha < 0:
-        raise ValueError(
-            f"alpha must be >= 0 (0 = unweighted, 0.5 = sqrt-inverse, 1 = inverse frequency); "
-            f"got {alpha}."
-        )
+    _validate.alpha(alpha)
     if beta is not None:
         if not isinstance(beta, (int, float, np.integer, np.floating)) or not (0 <= beta < 1):
             raise ValueError(
@@ -261,10 +257,7 @@ def class_weights(
             "labels must be in [0, n_classes)."
         )
     if n_classes is not None:
-        if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)):
-            raise ValueError(f"n_classes must be a positive int; got {n_classes!r}.")
-        if n_classes < 1:
-            raise ValueError(f"n_classes must be a positive int; got {n_classes}.")
+        _validate.whole_number(n_classes, "n_classes", minimum=1)
         if labels.max() >= n_classes:
             raise ValueError(
                 f"train_labels contains label {int(labels.max())} but n_classes={n_classes}; "
@@ -423,8 +416,7 @@ def describe_weights(
             )
         if len(set(names)) != len(names):
             raise ValueError("class_names contains duplicates; class names must be unique.")
-    if isinstance(tail_threshold, bool) or not isinstance(tail_threshold, (int, np.integer)):
-        raise ValueError(f"tail_threshold must be an int; got {tail_threshold!r}.")
+    _validate.whole_number(tail_threshold, "tail_threshold")
     weighted_total = float(np.dot(counts, w))
     if weighted_total <= 0:
         raise ValueError(

@@ -30,23 +30,37 @@ __all__ = [
     "TfidfLinearEngine",
     "TfidfLogRegConfig",
     "TfidfLogRegEngine",
+    "engine_class",
     "get_engine",
+    "is_baseline",
 ]
 
-ENGINE_NAMES = ("majority", "tfidf-logreg", "tfidf-linear", "transformer")
+#: name -> (module, class) of every engine. Imported on first use: the transformer engine's
+#: libraries take seconds to import.
+_REGISTRY = {
+    "majority": ("weightlab.engines.majority", "MajorityEngine"),
+    "tfidf-logreg": ("weightlab.engines.tfidf", "TfidfLogRegEngine"),
+    "tfidf-linear": ("weightlab.engines.tfidf", "TfidfLinearEngine"),
+    "transformer": ("weightlab.engines.transformer", "TransformerEngine"),
+}
+ENGINE_NAMES = tuple(_REGISTRY)
+
+
+def engine_class(name: str) -> type[Engine]:
+    """The engine class registered as ``name`` (see :data:`ENGINE_NAMES`)."""
+    import importlib
+
+    if name not in _REGISTRY:
+        raise ValueError(f"Unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}.")
+    module, cls = _REGISTRY[name]
+    return getattr(importlib.import_module(module), cls)
 
 
 def get_engine(name: str, config=None) -> Engine:
     """Return a fresh engine by registry name, with ``config`` or its default config."""
-    if name == "majority":
-        return MajorityEngine(config)
-    if name == "tfidf-logreg":
-        return TfidfLogRegEngine(config)
-    if name == "tfidf-linear":
-        return TfidfLinearEngine(config)
-    if name == "transformer":
-        # Imported on demand: transformers takes seconds to import.
-        from weightlab.engines.transformer import TransformerEngine
+    return engine_class(name)(config)
 
-        return TransformerEngine(config)
-    raise ValueError(f"Unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}.")
+
+def is_baseline(name: str) -> bool:
+    """Whether the engine registered as ``name`` is a baseline (False for unknown names)."""
+    return name in _REGISTRY and engine_class(name).baseline

@@ -13,6 +13,7 @@ scoring start from them.
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
@@ -45,20 +46,64 @@ class Engine(ABC):
 
     #: Registry name of the engine, e.g. ``"tfidf-linear"``.
     name: str = ""
-    #: Show progress bars inside a fit (:func:`weightlab.runs.train_runs` sets it).
-    progress: bool = True
+    #: A reference row of the results table (majority class, TF-IDF + logistic regression):
+    #: trained once, unweighted, beside the engine whose weighting is studied.
+    baseline: bool = False
+    #: :meth:`fit_predict` applies ``class_weight``.
+    supports_class_weights: bool = True
+    #: :meth:`fit_predict` trains with the logit-adjusted loss when ``tau != 0``.
+    supports_tau: bool = False
+    #: What :meth:`prepare` does when it takes a while (``"featurising"``, ``"tokenising"``),
+    #: for the status line before it; empty when it is instant.
+    prepare_step: str = ""
     #: True for an engine whose fit can take a while and shows no progress of its own
     #: (a scikit-learn solver): :func:`weightlab.runs.train_runs` shows the elapsed time.
     silent_fit: bool = False
+
+    _progress: bool = True
 
     def __init__(self, config=None):
         self.config = config
         self.dataset: TextDataset | None = None
 
-    def prepare(self, dataset: TextDataset) -> Engine:
-        """Featurise ``dataset`` once; later :meth:`fit_predict` calls reuse the features."""
+    @property
+    def progress(self) -> bool:
+        """Deprecated: pass ``progress=`` to :meth:`fit_predict` (or ``train_run``)."""
+        return self._progress
+
+    @progress.setter
+    def progress(self, value: bool) -> None:
+        warnings.warn(
+            "Engine.progress is deprecated: pass progress= to fit_predict, train_run or "
+            "train_runs instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self._progress = bool(value)
+
+    def _show_progress(self, progress: bool | None) -> bool:
+        return self._progress if progress is None else bool(progress)
+
+    def prepare(self, dataset: TextDataset, *, cache=None) -> Engine:
+        """Featurise ``dataset`` once; later :meth:`fit_predict` calls reuse the features.
+
+        ``cache`` (see :func:`weightlab.cache.as_cache`) holds features that are worth
+        keeping on disk; engines without such features ignore it.
+        """
         self.dataset = dataset
         return self
+
+    def _check_fit_options(self, class_weight, tau) -> None:
+        """Refuse an option this engine cannot apply, instead of ignoring it."""
+        if class_weight is not None and not self.supports_class_weights:
+            raise ValueError(
+                f"The {self.name} engine takes no class weights; pass class_weight=None."
+            )
+        if tau and not self.supports_tau:
+            raise ValueError(
+                f"The {self.name} engine has no logit-adjusted loss; use tau=0, or an engine "
+                "that has one (tfidf-linear, transformer: Engine.supports_tau)."
+            )
 
     def _require_prepared(self) -> TextDataset:
         if self.dataset is None:
@@ -72,6 +117,7 @@ class Engine(ABC):
         class_weight: np.ndarray | None = None,
         tau: float = 0.0,
         seed: int = 0,
+        progress: bool | None = None,
     ) -> EngineOutput:
         """Train one model and return validation and test logits.
 
@@ -84,4 +130,11 @@ class Engine(ABC):
             Logit-adjusted loss strength (Menon et al. 2021); 0 is plain cross-entropy.
         seed : int
             Seed of everything random in the fit.
+        progress : bool, optional
+            Show a progress bar during the fit, where the engine has one (default: yes).
+
+        Raises
+        ------
+        ValueError
+            For ``class_weight`` or ``tau`` on an engine that does not support them.
         """

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from weightlab import _validate
+
 __all__ = ["BatchStore", "HeadConfig", "HeadFit", "fit_head"]
 
 
@@ -115,8 +117,7 @@ class HeadConfig:
             raise ValueError(f"C must be a finite number > 0, or None for no L2; got {self.C}.")
         for name in ("max_epochs", "patience", "batch_size", "min_batches"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}.")
+            _validate.whole_number(value, name, minimum=1)
         if not 0 <= self.tol < 1:
             raise ValueError(f"tol must be in [0, 1); got {self.tol}.")
         if not self.learning_rate > 0:

@@ -15,13 +15,16 @@ class MajorityEngine(Engine):
 
     Its logits are the log class priors of the training split, so the argmax is the
     majority class and post-hoc adjustment of them behaves like any other engine's.
-    Class weights do not apply; ``class_weight`` and ``tau`` are ignored.
+    Class weights and the logit-adjusted loss do not apply: passing them is an error.
     """
 
     name = "majority"
+    baseline = True
+    supports_class_weights = False
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0) -> EngineOutput:
+    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
         """Return the training log-priors as the logits of every document."""
+        self._check_fit_options(class_weight, tau)
         ds = self._require_prepared()
         prior = log_prior(ds.train_counts)
         n_val, n_test = len(ds.labels_of("validation")), len(ds.labels_of("test"))

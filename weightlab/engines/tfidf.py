@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 import warnings
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -216,26 +217,35 @@ def _hashed_tfidf(dataset: TextDataset, config: TfidfConfig) -> TfidfFeatures:
     )
 
 
+#: Features per data set object and featuriser config, computed once in this process, so
+#: that both TF-IDF engines of a run list (and every fit of a sweep) share them. Weak keys:
+#: the features go with their data set.
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class _TfidfEngine(Engine):
     """Shared ``prepare``: featurise once, reuse for every weighting."""
 
-    def prepare(
-        self, dataset: TextDataset, features: TfidfFeatures | None = None, *, cache=None
-    ):
-        """Featurise ``dataset`` (or adopt precomputed ``features``).
+    prepare_step = "featurising"
+
+    def prepare(self, dataset: TextDataset, *, cache=None):
+        """Featurise ``dataset``: once per data set and featuriser config in this process.
 
         Parameters
         ----------
         dataset : TextDataset
             The corpus.
-        features : TfidfFeatures, optional
-            Features computed earlier with the same ``config.features``.
         cache : Cache, path, bool or None
             Passed to :func:`tfidf_features`: load the matrices from the on-disk cache when
             they are there, store them otherwise.
         """
         super().prepare(dataset)
-        self.features = features or tfidf_features(dataset, self.config.features, cache=cache)
+        shared = _SHARED.setdefault(dataset, {})
+        if self.config.features not in shared:
+            shared[self.config.features] = tfidf_features(
+                dataset, self.config.features, cache=cache
+            )
+        self.features = shared[self.config.features]
         self._batches = BatchStore(self.features.train)  # shuffled batches, shared by fits
         return self
 
@@ -268,19 +278,19 @@ class TfidfLogRegEngine(_TfidfEngine):
     """
 
     name = "tfidf-logreg"
+    baseline = True
     silent_fit = True  # saga prints nothing while it runs (about 30 s on 58K documents)
 
     def __init__(self, config: TfidfLogRegConfig | None = None):
         super().__init__(config or TfidfLogRegConfig())
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0) -> EngineOutput:
+    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
         """Fit the logistic regression and return its log-probabilities."""
         from sklearn.exceptions import ConvergenceWarning
         from sklearn.linear_model import LogisticRegression
 
+        self._check_fit_options(class_weight, tau)
         ds = self._require_prepared()
-        if tau:
-            raise ValueError("tfidf-logreg has no logit-adjusted loss; use tau=0 or tfidf-linear.")
         y = ds.labels_of("train")
         present = np.unique(y)
         weight = None if class_weight is None else {int(c): float(class_weight[c]) for c in present}
@@ -351,12 +361,14 @@ class TfidfLinearEngine(_TfidfEngine):
     """
 
     name = "tfidf-linear"
+    supports_tau = True
 
     def __init__(self, config: TfidfLinearConfig | None = None):
         super().__init__(config or TfidfLinearConfig())
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0) -> EngineOutput:
+    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
         """Train with ``make_loss(class_weight, tau=tau)`` and return test / validation logits."""
+        self._check_fit_options(class_weight, tau)
         ds = self._require_prepared()
         class_weight = None if class_weight is None else np.asarray(class_weight, np.float32)
         loss_fn = make_loss(class_weight, log_prior=log_prior(ds.train_counts), tau=tau)
@@ -371,7 +383,7 @@ class TfidfLinearEngine(_TfidfEngine):
             config=self.config,
             seed=seed,
             batches=self._batches,
-            progress=self.progress,
+            progress=self._show_progress(progress),
             desc=self.name,
         )
         return EngineOutput(fit.validation_logits, fit.test_logits, fit.info)

@@ -49,6 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
+from weightlab import _validate
 from weightlab.data import TextDataset
 from weightlab.engines.base import Engine, EngineOutput
 from weightlab.weights import log_prior, make_loss
@@ -155,9 +156,7 @@ def _is_number(value) -> bool:
 
 
 def _check_int(value, name: str, minimum: int, why: str = "") -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        why = f" {why}" if why else ""
-        raise ValueError(f"{name} must be an int >= {minimum}{why}; got {value!r}.")
+    _validate.whole_number(value, name, minimum=minimum, what=why)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,19 +396,23 @@ class TransformerEngine(Engine):
     """
 
     name = "transformer"
+    supports_tau = True
+    prepare_step = "tokenising"
 
     def __init__(self, config: TransformerConfig | None = None):
         super().__init__(config or TransformerConfig())
         self.tokenizer = None
         self.tokenized: dict | None = None
 
-    def prepare(self, dataset: TextDataset) -> TransformerEngine:
+    def prepare(self, dataset: TextDataset, *, cache=None) -> TransformerEngine:
         """Load the tokenizer and tokenise the train, validation and test splits once.
 
         Parameters
         ----------
         dataset : TextDataset
             The corpus; its class names become the model's ``id2label``.
+        cache : ignored
+            Tokenising takes seconds; it is not kept on disk.
 
         Returns
         -------
@@ -457,7 +460,7 @@ class TransformerEngine(Engine):
             )
         return self
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0) -> EngineOutput:
+    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
         """Fine-tune with ``make_loss(class_weight, tau=tau)``; return validation/test logits.
 
         Parameters
@@ -468,6 +471,8 @@ class TransformerEngine(Engine):
             Logit-adjusted loss strength; 0 is off.
         seed : int
             Seeds the head's initialisation, dropout and the batch order.
+        progress : bool
+            Show the Trainer's progress bar.
 
         Returns
         -------
@@ -483,6 +488,7 @@ class TransformerEngine(Engine):
         import torch
         from transformers import DataCollatorWithPadding, set_seed
 
+        self._check_fit_options(class_weight, tau)
         ds = self._require_prepared()
         cfg = self.config
         bf16 = _resolve_bf16(cfg.bf16)
@@ -494,7 +500,7 @@ class TransformerEngine(Engine):
         output_dir = cfg.output_dir or tempfile.mkdtemp(prefix="weightlab-transformer-")
         try:
             args = _training_arguments(
-                cfg, output_dir, seed=seed, bf16=bf16, progress=self.progress
+                cfg, output_dir, seed=seed, bf16=bf16, progress=self._show_progress(progress)
             )
             trainer = _trainer_class()(
                 model=model,

@@ -1,0 +1,3 @@
+"""The package version, in one place (read by the package, the CLI and results.json)."""
+
+__version__ = "0.1.0"
