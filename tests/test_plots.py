@@ -79,15 +79,23 @@ def test_f1_histograms_share_bins_and_limits(runs):
 
 def test_f1_histograms_on_given_axes(runs):
     fig, given = plt.subplots(1, 2)
-    axes = plot_f1_histograms(runs, axes=given)
+    axes = plot_f1_histograms(runs, ax=given)
     assert list(axes) == list(given)
     assert all(ax.figure is fig for ax in axes)
+
+
+def test_the_old_axes_keyword_still_works_with_a_deprecation_warning(runs):
+    _, given = plt.subplots(1, 2)
+    with pytest.warns(DeprecationWarning, match=r"plot_f1_histograms\(axes=...\) is deprecated"):
+        assert list(plot_f1_histograms(runs, axes=given)) == list(given)
+    with pytest.raises(ValueError, match="give ax= only"):
+        plot_f1_histograms(runs, ax=given, axes=given)
 
 
 def test_f1_histograms_axes_count_must_match(runs):
     _, ax = plt.subplots()
     with pytest.raises(ValueError, match="Got 1 axes for 2 runs; pass one Axes per run"):
-        plot_f1_histograms(runs, axes=[ax])
+        plot_f1_histograms(runs, ax=[ax])
 
 
 def test_f1_histograms_need_runs():

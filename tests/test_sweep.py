@@ -6,8 +6,10 @@ from matplotlib.axes import Axes
 
 from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine
 from weightlab.plots import plot_alpha_view, plot_tradeoff
-from weightlab.sweep import DEFAULT_ALPHAS, AlphaSweep, alpha_grid, alpha_sweep
+from weightlab.runs import train_run
+from weightlab.sweep import DEFAULT_ALPHAS, AlphaSweep, alpha_grid, alpha_sweep, seed_variance
 from weightlab.synthetic import make_complaints
+from weightlab.uncertainty import CI_METRICS
 
 matplotlib.use("Agg")
 
@@ -199,4 +201,49 @@ def test_plot_alpha_view_shows_baseline_and_alpha(sweep):
     assert f"{sweep.table()['macro_f1'].iloc[-1]:.3f}" in axes[1].get_title()
     assert axes[0].get_ylim() == axes[1].get_ylim()  # same y axis: bars comparable
     with pytest.raises(ValueError, match="three axes"):
-        plot_alpha_view(sweep, 1.0, axes=[axes[0]])
+        plot_alpha_view(sweep, 1.0, ax=[axes[0]])
+
+
+# --------------------------------------------------------------------------------------------
+# seed_variance (trains models: tiny data, one epoch)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small():
+    return make_complaints(600, 5, seed=2)
+
+
+def test_seed_variance_is_the_spread_of_runs_at_each_seed(small):
+    config = TfidfLinearConfig(max_epochs=1)
+    table = seed_variance(small, engine=TfidfLinearEngine(config), alphas=(0.0, 0.5), seeds=(0, 1))
+    assert table.index.name == "alpha" and table.index.tolist() == [0.0, 0.5]
+    assert table["run"].tolist() == ["unweighted", "weighted"]
+    assert table["n_seeds"].tolist() == [2, 2]
+    # The same two trainings by hand: the seed changes the model, the table summarises them.
+    engine = TfidfLinearEngine(config).prepare(small)
+    runs = [train_run(engine, alpha=0.5, seed=s, progress=False) for s in (0, 1)]
+    assert not np.array_equal(runs[0].test_logits, runs[1].test_logits)
+    for m in CI_METRICS:
+        values = [float(r.scores.overall[m]) for r in runs]
+        assert table.loc[0.5, f"{m}_mean"] == pytest.approx(np.mean(values))
+        assert table.loc[0.5, f"{m}_std"] == pytest.approx(np.std(values, ddof=1))
+        assert (table.loc[0.5, f"{m}_min"], table.loc[0.5, f"{m}_max"]) == (
+            min(values),
+            max(values),
+        )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"seeds": (0,)}, "at least two distinct seeds"),
+        ({"seeds": (0, 0, 1)}, "at least two distinct seeds, none repeated"),
+        ({"seeds": (0, -1)}, "every seed must be a whole number >= 0; got -1"),
+        ({"alphas": ()}, "alphas is empty"),
+        ({"alphas": (-1,)}, "every alpha must be a finite number >= 0"),
+    ],
+)
+def test_seed_variance_rejects_bad_options(small, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        seed_variance(small, **kwargs)

@@ -7,7 +7,6 @@ import pytest
 from sklearn.metrics import f1_score
 
 from weightlab.cli import build_parser, main
-from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine
 from weightlab.metrics import score
 from weightlab.reproduce import reproduce
 from weightlab.runs import Run
@@ -20,7 +19,6 @@ from weightlab.uncertainty import (
     bootstrap_ci,
     paired_bootstrap,
     run_uncertainty,
-    seed_variance,
 )
 
 NAMES = [f"c{i}" for i in range(6)]
@@ -292,41 +290,9 @@ def test_run_uncertainty_rejects_bad_runs(yp):
         run_uncertainty(twice, y, class_names=NAMES)
 
 
-# --------------------------------------------------------------------------------------------
-# seed_variance (trains models: tiny data, one epoch)
-# --------------------------------------------------------------------------------------------
-
-
 @pytest.fixture(scope="module")
 def small():
     return make_complaints(600, 5, seed=2)
-
-
-def test_seed_variance(small):
-    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1))
-    table = seed_variance(small, engine=engine, alphas=(0.0, 0.5), seeds=(0, 1))
-    assert table.index.name == "alpha" and table.index.tolist() == [0.0, 0.5]
-    assert table["run"].tolist() == ["unweighted", "weighted"]
-    assert table["n_seeds"].tolist() == [2, 2]
-    for m in CI_METRICS:
-        assert (table[f"{m}_min"] <= table[f"{m}_mean"]).all()
-        assert (table[f"{m}_mean"] <= table[f"{m}_max"]).all()
-        assert (table[f"{m}_std"] >= 0).all()
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "match"),
-    [
-        ({"seeds": (0,)}, "at least two distinct seeds"),
-        ({"seeds": (0, 0, 1)}, "at least two distinct seeds, none repeated"),
-        ({"seeds": (0, -1)}, "every seed must be a whole number >= 0; got -1"),
-        ({"alphas": ()}, "alphas is empty"),
-        ({"alphas": (-1,)}, "every alpha must be a finite number >= 0"),
-    ],
-)
-def test_seed_variance_rejects_bad_options(small, kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        seed_variance(small, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,3 +362,11 @@ def test_cli_uncertainty_flags(capsys):
         with pytest.raises(SystemExit):
             main(["reproduce", flag, value])
         assert message in capsys.readouterr().err
+
+
+def test_seed_variance_moved_to_the_sweep_module_with_a_warning():
+    import weightlab.sweep
+    import weightlab.uncertainty
+
+    with pytest.warns(DeprecationWarning, match="moved to weightlab.sweep.seed_variance"):
+        assert weightlab.uncertainty.seed_variance is weightlab.sweep.seed_variance

@@ -51,9 +51,9 @@ from weightlab.reproduce import ARTICLE_REPORTED, Results, reproduce
 from weightlab.runs import Run, train_run, train_runs
 from weightlab.sensitivity import plot_sensitivity, weighting_sensitivity
 from weightlab.sources import load_data
-from weightlab.sweep import AlphaSweep, alpha_grid, alpha_sweep
+from weightlab.sweep import AlphaSweep, alpha_grid, alpha_sweep, seed_variance
 from weightlab.synthetic import make_complaints
-from weightlab.uncertainty import bootstrap_ci, paired_bootstrap, seed_variance
+from weightlab.uncertainty import bootstrap_ci, paired_bootstrap
 from weightlab.views import compare_views, operating_views, views_by_tau, volume_classes
 from weightlab.weights import (
     class_weights,

@@ -135,3 +135,19 @@ def split_kwargs(func: str, given: dict) -> None:
             f"{func}() got unexpected keyword argument(s) {unknown}; "
             f"the extra keywords it accepts are {list(SPLIT_KWARGS)}."
         )
+
+
+def renamed(new, old, *, old_name: str, new_name: str, func: str):
+    """The value of keyword ``new_name``, or of its deprecated spelling ``old_name``."""
+    if old is None:
+        return new
+    import warnings
+
+    if new is not None:
+        raise ValueError(f"{func}: give {new_name}= only ({old_name}= is its old name).")
+    warnings.warn(
+        f"{func}({old_name}=...) is deprecated; pass {new_name}=... (the same axes).",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return old

@@ -39,12 +39,16 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from weightlab import _validate
 from weightlab.metrics import BANDS, Scores, band_of
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "band_table",
@@ -446,7 +450,7 @@ def _band_edges(train_counts: np.ndarray, lo, hi) -> list[tuple[float, str]]:
     return edges
 
 
-def plot_confusion(scores: Scores, *, ax=None, bands=(20, 100), max_labels: int = 30):
+def plot_confusion(scores: Scores, *, ax=None, bands=(20, 100), max_labels: int = 30) -> Axes:
     """Confusion matrix with classes ordered by training size and a log colour scale.
 
     Rows are true classes, columns predicted classes, both largest training count first, so
@@ -516,7 +520,7 @@ def plot_confusion(scores: Scores, *, ax=None, bands=(20, 100), max_labels: int 
     return ax
 
 
-def plot_f1_delta(before: Scores, after: Scores, *, ax=None, bands=(20, 100)):
+def plot_f1_delta(before: Scores, after: Scores, *, ax=None, bands=(20, 100)) -> Axes:
     """Per-class F1 change (after - before), classes sorted by training size, largest left.
 
     Green bars are classes that gained F1, red bars classes that lost it; dashed lines

@@ -36,9 +36,13 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["KINDS", "frontier_inputs", "frontier_table", "curve_gap", "plot_frontier"]
 
@@ -326,7 +330,7 @@ def plot_frontier(
     tau: float | None = None,
     alpha: float | None = None,
     ax=None,
-):
+) -> Axes:
     """Accuracy (x) against macro F1 (y) for every way of trading one for the other.
 
     Tau curves are lines (``tau=0`` at their most accurate end, ``tau=1`` and ``2`` labelled),

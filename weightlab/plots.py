@@ -7,11 +7,16 @@ returns what it drew on; matplotlib is imported only when a plot is made.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from weightlab import _validate
 from weightlab.data import TextDataset
 from weightlab.metrics import Scores
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "plot_class_sizes",
@@ -30,7 +35,7 @@ def _axes(ax, **fig_kw):
     return ax
 
 
-def plot_class_sizes(dataset: TextDataset, *, ax=None, threshold: int = 20):
+def plot_class_sizes(dataset: TextDataset, *, ax=None, threshold: int = 20) -> Axes:
     """Training examples per class by rank, on log axes, with the ``threshold`` line.
 
     Returns
@@ -57,7 +62,9 @@ def plot_class_sizes(dataset: TextDataset, *, ax=None, threshold: int = 20):
     return ax
 
 
-def plot_f1_histograms(runs: Mapping[str, Scores], *, bins: int = 20, axes=None):
+def plot_f1_histograms(
+    runs: Mapping[str, Scores], *, bins: int = 20, ax=None, axes=None
+) -> np.ndarray:
     """Per-class F1 histograms, one panel per run, with the same bins and axes.
 
     This is the article's figure: the bar at F1 = 0 counts the classes the model never
@@ -69,8 +76,8 @@ def plot_f1_histograms(runs: Mapping[str, Scores], *, bins: int = 20, axes=None)
         Panel title -> scores, e.g. ``{"unweighted": s0, "weighted": s1}``.
     bins : int
         Number of equal-width bins on [0, 1].
-    axes : sequence of Axes, optional
-        One per run.
+    ax : sequence of Axes, optional
+        One per run; a new figure otherwise. (``axes=`` is its deprecated name.)
 
     Returns
     -------
@@ -78,6 +85,7 @@ def plot_f1_histograms(runs: Mapping[str, Scores], *, bins: int = 20, axes=None)
     """
     import matplotlib.pyplot as plt
 
+    axes = _validate.renamed(ax, axes, old_name="axes", new_name="ax", func="plot_f1_histograms")
     if not runs:
         raise ValueError("runs is empty; pass e.g. {'unweighted': scores0, 'weighted': scores1}.")
     if axes is None:
@@ -127,7 +135,7 @@ def f1_legend_labels(n_zero: int, heights: np.ndarray) -> list[str]:
     return [f"F1 = 0 ({n_zero})", f"F1 > 0 ({int(heights.sum())})"]
 
 
-def plot_f1_vs_train_count(runs: Mapping[str, Scores], *, ax=None):
+def plot_f1_vs_train_count(runs: Mapping[str, Scores], *, ax=None) -> Axes:
     """Per-class F1 against training count (log x), one colour per run.
 
     Returns
@@ -157,7 +165,7 @@ def plot_f1_vs_train_count(runs: Mapping[str, Scores], *, ax=None):
     return ax
 
 
-def plot_tradeoff(sweep, *, highlight: float | None = None, ax=None):
+def plot_tradeoff(sweep, *, highlight: float | None = None, ax=None) -> Axes:
     """Accuracy (x) against macro F1 (y) at every ``alpha`` of a sweep, joined in order.
 
     Each point is one trained model; the line runs from ``alpha = 0`` (unweighted) to the
@@ -309,7 +317,9 @@ def _label_points(alphas: np.ndarray, x: np.ndarray, y: np.ndarray) -> list[int]
     return chosen
 
 
-def plot_alpha_view(sweep, alpha: float, *, baseline_alpha: float = 0.0, axes=None):
+def plot_alpha_view(
+    sweep, alpha: float, *, baseline_alpha: float = 0.0, ax=None, axes=None
+) -> np.ndarray:
     """What the alpha slider shows, as a static figure: two histograms and the trade-off.
 
     Left to right: the per-class F1 histogram at ``baseline_alpha`` (unweighted by default),
@@ -323,7 +333,8 @@ def plot_alpha_view(sweep, alpha: float, *, baseline_alpha: float = 0.0, axes=No
         Made by :func:`weightlab.sweep.alpha_sweep`.
     alpha, baseline_alpha : float
         Exponents on the sweep's grid (``ValueError`` otherwise).
-    axes : sequence of three Axes, optional
+    ax : sequence of three Axes, optional
+        A new figure otherwise. (``axes=`` is its deprecated name.)
 
     Returns
     -------
@@ -332,6 +343,7 @@ def plot_alpha_view(sweep, alpha: float, *, baseline_alpha: float = 0.0, axes=No
     """
     import matplotlib.pyplot as plt
 
+    axes = _validate.renamed(ax, axes, old_name="axes", new_name="ax", func="plot_alpha_view")
     if axes is None:
         _, axes = plt.subplots(1, 3, figsize=(14, 3.9), gridspec_kw={"width_ratios": [1, 1, 1.35]})
     axes = np.asarray(axes).ravel()
@@ -339,6 +351,6 @@ def plot_alpha_view(sweep, alpha: float, *, baseline_alpha: float = 0.0, axes=No
         raise ValueError(f"plot_alpha_view draws on three axes; got {len(axes)}.")
     base, run = sweep.run(baseline_alpha), sweep.run(alpha)
     left, right = alpha_view_titles(base.alpha, run.alpha)
-    plot_f1_histograms({left: base.scores, right: run.scores}, axes=axes[:2])
+    plot_f1_histograms({left: base.scores, right: run.scores}, ax=axes[:2])
     plot_tradeoff(sweep, highlight=run.alpha, ax=axes[2])
     return axes

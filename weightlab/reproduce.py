@@ -87,7 +87,7 @@ class Results:
 
     ``n_boot`` bootstrap resamples (seeded with ``seed``; 0 turns them off) give the intervals
     and paired comparisons of :meth:`uncertainty`; ``seed_variance`` is the optional
-    :func:`weightlab.uncertainty.seed_variance` table.
+    :func:`weightlab.sweep.seed_variance` table.
     """
 
     dataset: TextDataset
@@ -262,7 +262,7 @@ class Results:
         paths["per_class.csv"] = atomic_write_text(out / "per_class.csv", buf.getvalue())
         runs = self.histogram_runs()
         fig = Figure(figsize=(4.2 * len(runs), 3.4))
-        plot_f1_histograms(runs, axes=fig.subplots(1, len(runs), sharex=True, sharey=True))
+        plot_f1_histograms(runs, ax=fig.subplots(1, len(runs), sharex=True, sharey=True))
         fig.suptitle(f"Per-class F1 on {self.dataset.name} data ({self.engine})", fontsize=11)
         fig.tight_layout()
         paths["f1_histograms.png"] = atomic_savefig(fig, out / "f1_histograms.png", dpi=120)
@@ -409,7 +409,7 @@ def reproduce(
         Bootstrap resamples for the intervals and paired comparisons in ``results.json``
         and ``table.md`` (about a second); 0 leaves them out (``null``, no comparisons).
     seeds : sequence of int, optional
-        Training seeds for :func:`weightlab.uncertainty.seed_variance` at every alpha (trains
+        Training seeds for :func:`weightlab.sweep.seed_variance` at every alpha (trains
         ``len(alphas) * len(seeds)`` more models); adds ``seed_variance`` to the results.
     cache : bool, path or Cache, default True
         On-disk cache (:mod:`weightlab.cache`; ``$WEIGHTLAB_CACHE`` or ``~/.cache/weightlab``
@@ -459,7 +459,7 @@ def reproduce(
         n_boot=int(n_boot),
     )
     if seeds is not None:
-        from weightlab.uncertainty import seed_variance
+        from weightlab.sweep import seed_variance
 
         results.seed_variance = seed_variance(
             dataset, engine=engine, alphas=alphas, seeds=seeds, progress=progress

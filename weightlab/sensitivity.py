@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from weightlab import _validate
+
 __all__ = ["DEFAULT_GRID", "weighting_sensitivity", "plot_sensitivity"]
 
 #: One parameter varied at a time around the defaults of :func:`make_complaints`.
@@ -121,15 +123,15 @@ def weighting_sensitivity(
     return table
 
 
-def plot_sensitivity(table: pd.DataFrame, *, axes=None) -> np.ndarray:
+def plot_sensitivity(table: pd.DataFrame, *, ax=None, axes=None) -> np.ndarray:
     """Accuracy and macro-F1 change under weighting against each varied parameter.
 
     Parameters
     ----------
     table : pandas.DataFrame
         From :func:`weighting_sensitivity`.
-    axes : sequence of matplotlib Axes, optional
-        One per parameter; a new figure otherwise.
+    ax : sequence of matplotlib Axes, optional
+        One per parameter; a new figure otherwise. (``axes=`` is its deprecated name.)
 
     Returns
     -------
@@ -137,6 +139,7 @@ def plot_sensitivity(table: pd.DataFrame, *, axes=None) -> np.ndarray:
     """
     import matplotlib.pyplot as plt
 
+    axes = _validate.renamed(ax, axes, old_name="axes", new_name="ax", func="plot_sensitivity")
     names = list(dict.fromkeys(table["parameter"]))
     if axes is None:
         _, axes = plt.subplots(1, len(names), figsize=(3.6 * len(names), 3.2), sharey=True)

@@ -38,7 +38,7 @@ from weightlab.engines import Engine
 from weightlab.metrics import Scores
 from weightlab.runs import Run, train_runs
 
-__all__ = ["DEFAULT_ALPHAS", "AlphaSweep", "alpha_grid", "alpha_sweep"]
+__all__ = ["DEFAULT_ALPHAS", "AlphaSweep", "alpha_grid", "alpha_sweep", "seed_variance"]
 
 
 def alpha_grid(step: float = 0.05, *, stop: float = 1.0) -> tuple[float, ...]:
@@ -275,3 +275,77 @@ def alpha_sweep(
         engine=engine if isinstance(engine, str) else engine.name,
         seed=seed,
     )
+
+
+def seed_variance(
+    dataset,
+    *,
+    engine="tfidf-linear",
+    alphas=(0.0, 0.5),
+    seeds=(0, 1, 2),
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Spread of the test scores over training seeds, per class-weight exponent.
+
+    The split stays fixed (it belongs to ``dataset``); only the training seed varies
+    (initialisation, batch order, dropout). The engine featurises once.
+
+    Parameters
+    ----------
+    dataset : TextDataset
+        Split data set.
+    engine : str or Engine, default "tfidf-linear"
+        Registry name or a configured engine (reused as is if already prepared on
+        ``dataset``).
+    alphas : sequence of float, default (0.0, 0.5)
+        Class-weight exponents.
+    seeds : sequence of int, default (0, 1, 2)
+        Training seeds; at least two distinct ones.
+    progress : bool, default False
+        Show a progress bar over the trainings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``alpha``; columns ``run`` (run name), ``n_seeds`` and, for ``accuracy``,
+        ``macro_f1`` and ``zero_f1_classes``, the ``_mean``, ``_std`` (sample standard
+        deviation, ``ddof=1``), ``_min`` and ``_max`` over seeds.
+
+    Raises
+    ------
+    ValueError
+        If fewer than two distinct seeds are given, a seed is not a whole number >= 0, or
+        ``alphas`` is empty or holds a negative or non-finite value.
+    """
+    from tqdm.auto import tqdm
+
+    from weightlab.engines import get_engine
+    from weightlab.runs import train_run
+    from weightlab.uncertainty import CI_METRICS  # the metrics every interval covers
+
+    seeds = list(seeds)
+    for s in seeds:
+        _validate.whole_number(s, "every seed")
+    if len(set(seeds)) < 2 or len(set(seeds)) != len(seeds):
+        raise ValueError(
+            f"seeds must hold at least two distinct seeds, none repeated; got {seeds}. "
+            "A spread needs several trainings, e.g. seeds=(0, 1, 2)."
+        )
+    alphas = _validate.alphas(alphas)
+    eng = get_engine(engine) if isinstance(engine, str) else engine
+    if eng.dataset is not dataset:
+        eng.prepare(dataset)
+    rows = []
+    jobs = [(a, s) for a in alphas for s in seeds]
+    for alpha, seed in tqdm(jobs, desc="seeds", disable=not progress):
+        rows.append(train_run(eng, alpha=alpha, seed=int(seed), progress=False).record())
+    grouped = pd.DataFrame(rows).groupby("alpha", sort=False)
+    out = pd.DataFrame({"run": grouped["name"].first(), "n_seeds": grouped.size()})
+    for m in CI_METRICS:
+        g = grouped[m]
+        out[f"{m}_mean"] = g.mean()
+        out[f"{m}_std"] = g.std(ddof=1)
+        out[f"{m}_min"] = g.min()
+        out[f"{m}_max"] = g.max()
+    out.index.name = "alpha"
+    return out

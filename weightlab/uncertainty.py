@@ -84,7 +84,6 @@ __all__ = [
     "bootstrap_ci",
     "paired_bootstrap",
     "run_uncertainty",
-    "seed_variance",
 ]
 
 #: The statistics every bootstrap here reports, in row order.
@@ -673,74 +672,17 @@ def run_uncertainty(
     return RunUncertainty(intervals=intervals, comparisons=comparisons)
 
 
-def seed_variance(
-    dataset,
-    *,
-    engine="tfidf-linear",
-    alphas=(0.0, 0.5),
-    seeds=(0, 1, 2),
-    progress: bool = False,
-) -> pd.DataFrame:
-    """Spread of the test scores over training seeds, per class-weight exponent.
+def __getattr__(name: str):
+    # Deprecation shim (PEP 562): seed_variance trains models, so it lives with the sweep.
+    if name == "seed_variance":
+        import importlib
+        import warnings
 
-    The split stays fixed (it belongs to ``dataset``); only the training seed varies
-    (initialisation, batch order, dropout). The engine featurises once.
-
-    Parameters
-    ----------
-    dataset : TextDataset
-        Split data set.
-    engine : str or Engine, default "tfidf-linear"
-        Registry name or a configured engine (reused as is if already prepared on
-        ``dataset``).
-    alphas : sequence of float, default (0.0, 0.5)
-        Class-weight exponents.
-    seeds : sequence of int, default (0, 1, 2)
-        Training seeds; at least two distinct ones.
-    progress : bool, default False
-        Show a progress bar over the trainings.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``alpha``; columns ``run`` (run name), ``n_seeds`` and, for ``accuracy``,
-        ``macro_f1`` and ``zero_f1_classes``, the ``_mean``, ``_std`` (sample standard
-        deviation, ``ddof=1``), ``_min`` and ``_max`` over seeds.
-
-    Raises
-    ------
-    ValueError
-        If fewer than two distinct seeds are given, a seed is not a whole number >= 0, or
-        ``alphas`` is empty or holds a negative or non-finite value.
-    """
-    from tqdm.auto import tqdm
-
-    from weightlab.engines import get_engine
-    from weightlab.runs import train_run
-
-    seeds = list(seeds)
-    for s in seeds:
-        _validate.whole_number(s, "every seed")
-    if len(set(seeds)) < 2 or len(set(seeds)) != len(seeds):
-        raise ValueError(
-            f"seeds must hold at least two distinct seeds, none repeated; got {seeds}. "
-            "A spread needs several trainings, e.g. seeds=(0, 1, 2)."
+        warnings.warn(
+            "weightlab.uncertainty.seed_variance moved to weightlab.sweep.seed_variance "
+            "(also weightlab.seed_variance)",
+            DeprecationWarning,
+            stacklevel=2,
         )
-    alphas = _validate.alphas(alphas)
-    eng = get_engine(engine) if isinstance(engine, str) else engine
-    if eng.dataset is not dataset:
-        eng.prepare(dataset)
-    rows = []
-    jobs = [(a, s) for a in alphas for s in seeds]
-    for alpha, seed in tqdm(jobs, desc="seeds", disable=not progress):
-        rows.append(train_run(eng, alpha=alpha, seed=int(seed), progress=False).record())
-    grouped = pd.DataFrame(rows).groupby("alpha", sort=False)
-    out = pd.DataFrame({"run": grouped["name"].first(), "n_seeds": grouped.size()})
-    for m in CI_METRICS:
-        g = grouped[m]
-        out[f"{m}_mean"] = g.mean()
-        out[f"{m}_std"] = g.std(ddof=1)
-        out[f"{m}_min"] = g.min()
-        out[f"{m}_max"] = g.max()
-    out.index.name = "alpha"
-    return out
+        return importlib.import_module("weightlab.sweep").seed_variance
+    raise AttributeError(f"module 'weightlab.uncertainty' has no attribute {name!r}")

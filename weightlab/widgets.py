@@ -170,7 +170,7 @@ class AlphaExplorer(widgets.VBox):
         #    alpha: a move changes bars, titles and the marked point, never the axes.
         self.figure = Figure(figsize=(11, 3.6), layout="constrained", facecolor="white")
         axes = self.figure.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1.35]})
-        plot_alpha_view(sweep, grid[0], baseline_alpha=self.baseline_alpha, axes=axes)
+        plot_alpha_view(sweep, grid[0], baseline_alpha=self.baseline_alpha, ax=axes)
         bins = len(axes[1].patches) - 1  # the bar at F1 = 0, then the histogram
         self._edges = np.linspace(0, 1, bins + 1)
         top = 0

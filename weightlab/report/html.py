@@ -1,492 +1,23 @@
-r"""One self-contained HTML page for a stakeholder, from a ``weightlab reproduce`` folder.
-
-``weightlab report --results results/ --out results/report.html`` (or :func:`write_report`)
-reads the folder (:func:`load_results`: ``results.json``, ``per_class.csv``, ``logits.npz``)
-and writes one HTML file with every figure embedded as a base64 PNG (no external asset, no
-script): the results table with bootstrap intervals and paired differences, the accuracy vs
-macro-F1 frontier, the per-class F1 histograms and changes, the band table, coverage, the
-absorption and losses tables, and a plain-language paragraph per operating view
-(:mod:`weightlab.views`): what was gained, what was traded away, and for whom.
-
-Every number in the text is computed from the folder; the article's figures appear only in
-columns and sentences labelled as reported by the article.
-
-Which runs are compared
------------------------
-``before`` is the engine's run at ``alpha = 0`` (``unweighted``), ``after`` the run at
-``alpha = 0.5`` (``weighted``) - else the smallest and the largest ``alpha`` of the engine's
-plain cross-entropy runs. The third model is the post-hoc alternative: ``before``'s logits
-adjusted with the ``tau`` that maximises macro F1 on the **validation** split
-(:func:`weightlab.adjust.choose_tau`), scored once on test.
-"""
+"""The report page: tables with plain headers and a glossary, figures as embedded PNGs."""
 
 from __future__ import annotations
 
 import base64
 import html
 import io
-import json
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from weightlab import _validate
 from weightlab._io import atomic_write_text
-from weightlab.metrics import scores_from_logits
-from weightlab.runs import Run
+from weightlab.report.analysis import analyse
+from weightlab.report.load import SavedResults, load_results
+from weightlab.report.text import comparison_ci, frontier_text, moved, view_paragraphs
 
-__all__ = ["SavedResults", "load_results", "view_paragraphs", "build_report", "write_report"]
-
-#: Files :func:`load_results` reads from a results folder.
-REQUIRED_FILES = ("results.json", "per_class.csv", "logits.npz")
+__all__ = ["build_report", "write_report"]
 
 
-# ---------------------------------------------------------------------------------------------
-# loading
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class SavedResults:
-    """A results folder written by ``weightlab reproduce``, loaded and checked.
-
-    Attributes
-    ----------
-    folder : pathlib.Path
-    summary : dict
-        ``results.json``.
-    per_class : pandas.DataFrame
-        ``per_class.csv``.
-    class_names : list of str
-    train_counts, y_test, y_validation : numpy.ndarray of int64
-    runs : list of Run
-        Every run of ``results.json``, in its order, rebuilt from ``logits.npz``: validation
-        and test logits, and test scores recomputed from the logits (and checked against
-        ``results.json``).
-    """
-
-    folder: Path
-    summary: dict
-    per_class: pd.DataFrame
-    class_names: list[str]
-    train_counts: np.ndarray
-    y_test: np.ndarray
-    y_validation: np.ndarray
-    runs: list
-
-    @property
-    def run_names(self) -> list[str]:
-        """Run names, in the order of ``results.json``."""
-        return [r.name for r in self.runs]
-
-    def run(self, name: str) -> Run:
-        """The run called ``name``, with its logits and scores."""
-        for r in self.runs:
-            if r.name == name:
-                return r
-        raise KeyError(f"No run named {name!r}; runs are {self.run_names}.")
-
-    def record(self, name: str) -> dict:
-        """The ``results.json`` record of run ``name``."""
-        for r in self.summary["runs"]:
-            if r["name"] == name:
-                return r
-        raise KeyError(f"No run named {name!r}; runs are {self.run_names}.")
-
-
-def _corrupt(path: Path, what: str) -> ValueError:
-    return ValueError(
-        f"{path} is {what}; the results folder is damaged. Re-run `weightlab reproduce "
-        f"--out {path.parent}` to write it again."
-    )
-
-
-def load_results(folder) -> SavedResults:
-    """Read and check a results folder written by ``weightlab reproduce``.
-
-    Parameters
-    ----------
-    folder : path
-        Holds ``results.json``, ``per_class.csv`` and ``logits.npz``.
-
-    Returns
-    -------
-    SavedResults
-
-    Raises
-    ------
-    ValueError
-        If the folder or a file is missing, a file cannot be parsed, or the logits do not
-        reproduce the accuracy and macro F1 in ``results.json`` (files from different runs).
-    """
-    folder = Path(folder)
-    if not folder.exists():
-        raise ValueError(
-            f"Results folder {folder} does not exist; run `weightlab reproduce --out {folder}` "
-            "first."
-        )
-    if not folder.is_dir():
-        raise ValueError(f"{folder} is not a folder; pass the folder `weightlab reproduce` wrote.")
-    missing = [f for f in REQUIRED_FILES if not (folder / f).is_file()]
-    if missing:
-        hint = (
-            " (logits.npz is written by weightlab reproduce since the report was added)"
-            if missing == ["logits.npz"]
-            else ""
-        )
-        raise ValueError(
-            f"Results folder {folder} lacks {', '.join(missing)}{hint}; run `weightlab "
-            f"reproduce --out {folder}` to write a complete folder."
-        )
-    path = folder / "results.json"
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise _corrupt(path, f"not valid JSON ({err})") from None
-    if not isinstance(summary, dict) or not isinstance(summary.get("runs"), list):
-        raise _corrupt(path, "not a weightlab results.json (no list of runs)")
-    for key in ("dataset", "engine"):
-        if key not in summary:
-            raise _corrupt(path, f"not a weightlab results.json (no {key!r})")
-    path = folder / "per_class.csv"
-    try:
-        per_class = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise _corrupt(path, f"not a readable CSV ({err})") from None
-    path = folder / "logits.npz"
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as err:
-        raise _corrupt(path, f"not a readable npz archive ({err})") from None
-    return _check_saved(folder, summary, per_class, arrays)
-
-
-def _check_saved(folder: Path, summary: dict, per_class, arrays: dict) -> SavedResults:
-    path = folder / "logits.npz"
-    needed = ["run_names", "class_names", "train_counts", "y_test", "y_validation"]
-    lacking = [k for k in needed if k not in arrays]
-    if lacking:
-        raise _corrupt(path, f"missing {', '.join(lacking)}")
-    names = [str(n) for n in arrays["run_names"]]
-    in_json = [r.get("name") for r in summary["runs"]]
-    if names != in_json:
-        raise ValueError(
-            f"logits.npz holds runs {names} but results.json lists {in_json}; the folder mixes "
-            "files of different runs. Re-run `weightlab reproduce`."
-        )
-    class_names = [str(c) for c in arrays["class_names"]]
-    counts = arrays["train_counts"].astype(np.int64)
-    y_test = arrays["y_test"].astype(np.int64)
-    runs = []
-    for i, name in enumerate(names):
-        for key in (f"test_logits_{i}", f"validation_logits_{i}"):
-            if key not in arrays:
-                raise _corrupt(path, f"missing {key} (run {name!r})")
-        test = arrays[f"test_logits_{i}"]
-        s = scores_from_logits(test, y_test, class_names=class_names, train_counts=counts)
-        rec = summary["runs"][i]
-        for metric in ("accuracy", "macro_f1"):
-            if not np.isclose(float(s.overall[metric]), float(rec.get(metric, np.nan)), atol=1e-9):
-                raise ValueError(
-                    f"logits.npz does not reproduce results.json: run {name!r} has {metric} "
-                    f"{float(s.overall[metric]):.6f} from its logits but {rec.get(metric)} in "
-                    "results.json. The folder mixes files of different runs; re-run "
-                    "`weightlab reproduce`."
-                )
-        alpha = rec.get("alpha")
-        runs.append(
-            Run(
-                name=name,
-                engine=str(rec.get("engine", "")),
-                alpha=None if alpha is None else float(alpha),
-                tau=float(rec.get("tau") or 0.0),
-                seed=int(rec.get("seed", summary.get("seed", 0)) or 0),
-                validation_logits=arrays[f"validation_logits_{i}"],
-                test_logits=test,
-                scores=s,
-                info=dict(rec.get("info") or {}),
-            )
-        )
-    return SavedResults(
-        folder=folder,
-        summary=summary,
-        per_class=per_class,
-        class_names=class_names,
-        train_counts=counts,
-        y_test=y_test,
-        y_validation=arrays["y_validation"].astype(np.int64),
-        runs=runs,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# the analysis behind the page
-# ---------------------------------------------------------------------------------------------
-
-
-def _pick_pair(saved: SavedResults) -> tuple[str, str]:
-    plain = [r for r in saved.runs if not r.baseline and r.alpha is not None]
-    plain = [r for r in plain if not r.tau]
-    if len(plain) < 2:
-        raise ValueError(
-            "The report compares an unweighted and a weighted run of one engine, but the "
-            f"results hold {[r.name for r in plain]}; run `weightlab reproduce --alphas 0,0.5`."
-        )
-    by_alpha = {r.alpha: r.name for r in plain}
-    before = by_alpha.get(0.0, by_alpha[min(by_alpha)])
-    after = by_alpha.get(0.5, by_alpha[max(by_alpha)])
-    if after == before:
-        after = by_alpha[max(by_alpha)]
-    return before, after
-
-
-@dataclass(frozen=True, eq=False)
-class _Analysis:
-    before: str
-    after: str
-    adjusted: str
-    tau: float
-    scores: dict  # before, after, adjusted -> Scores
-    views: pd.DataFrame
-    inputs: dict  # frontier_inputs
-    frontier: pd.DataFrame
-    gap: pd.DataFrame
-    adjusted_vs_after: object  # PairedBootstrap or None
-
-
-def _analyse(saved: SavedResults, *, taus, volume_share, bands) -> _Analysis:
-    from weightlab.adjust import DEFAULT_TAUS, adjust_logits, choose_tau
-    from weightlab.frontier import curve_gap, frontier_inputs, frontier_table
-    from weightlab.views import compare_views
-    from weightlab.weights import log_prior
-
-    taus = DEFAULT_TAUS if taus is None else taus
-    before, after = _pick_pair(saved)
-    prior = log_prior(saved.train_counts)
-    run_before = saved.run(before)
-    choice = choose_tau(
-        run_before.validation_logits, saved.y_validation, log_prior=prior, taus=taus
-    )
-    adjusted = f"{before} + tau={choice.value:g}"
-    adjusted_scores = scores_from_logits(
-        adjust_logits(run_before.test_logits, prior, tau=choice.value),
-        saved.y_test,
-        class_names=saved.class_names,
-        train_counts=saved.train_counts,
-    )
-    scores = {
-        before: run_before.scores,
-        after: saved.run(after).scores,
-        adjusted: adjusted_scores,
-    }
-    views = compare_views(
-        scores, train_counts=saved.train_counts, volume_share=volume_share, bands=bands
-    )
-    inputs = frontier_inputs(
-        saved.runs,
-        y_test=saved.y_test,
-        train_counts=saved.train_counts,
-        curves=(before, "tfidf-logreg"),
-        taus=taus,
-    )
-    gap = curve_gap(inputs["alpha_points"], inputs["tau_curves"][before])
-
-    paired = None
-    boot = saved.summary.get("bootstrap") or {}
-    if boot.get("n_boot"):
-        from weightlab.uncertainty import paired_bootstrap
-
-        paired = paired_bootstrap(
-            saved.y_test,
-            scores[after].y_pred,
-            adjusted_scores.y_pred,
-            class_names=saved.class_names,
-            names=(after, adjusted),
-            n_boot=int(boot["n_boot"]),
-            seed=int(boot.get("seed", 0)),
-        )
-    return _Analysis(
-        before=before,
-        after=after,
-        adjusted=adjusted,
-        tau=choice.value,
-        scores=scores,
-        views=views,
-        inputs=inputs,
-        frontier=frontier_table(**inputs),
-        gap=gap,
-        adjusted_vs_after=paired,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# words
-# ---------------------------------------------------------------------------------------------
-
-
-def _moved(b: float, a: float, fmt: str, unit: str = "", extra: str = "") -> str:
-    """``rose from 50.0% to 55.0% (+5.0 points)`` / ``fell ...`` / ``stayed at ...``.
-
-    ``extra`` (e.g. a confidence interval) goes inside the parentheses.
-    """
-    if fmt == "pct":
-        show = lambda v: f"{v:.1%}"  # noqa: E731
-        delta = f"{100 * (a - b):+.1f} points"
-        same = round(100 * a, 1) == round(100 * b, 1)
-    elif fmt == "int":
-        show = lambda v: f"{v:.0f}"  # noqa: E731
-        delta = f"{a - b:+.0f}{unit}"
-        same = round(a) == round(b)
-    else:
-        show = lambda v: f"{v:.3f}"  # noqa: E731
-        delta = f"{a - b:+.3f}"
-        same = round(a, 3) == round(b, 3)
-    if same:
-        return f"stayed at {show(a)}" + (f" ({extra.lstrip('; ')})" if extra else "")
-    verb = "rose" if a > b else "fell"
-    return f"{verb} from {show(b)} to {show(a)} ({delta}{extra})"
-
-
-def view_paragraphs(
-    views: pd.DataFrame,
-    *,
-    before: str,
-    after: str,
-    adjusted: str | None = None,
-    train_counts=None,
-    volume_share: float = 0.8,
-) -> dict[str, str]:
-    """Plain-language paragraphs, one per operating view, from a :func:`compare_views` table.
-
-    Every number comes from ``views``; nothing is hand-written.
-
-    Parameters
-    ----------
-    views : pandas.DataFrame
-        :func:`weightlab.views.compare_views` of at least the ``before`` and ``after`` models.
-    before, after : str
-        Column names of the reference (e.g. ``"unweighted"``) and the changed model
-        (e.g. ``"weighted"``).
-    adjusted : str, optional
-        Column name of a third model (e.g. the post-hoc adjusted ``before``) to mention.
-    train_counts : array-like of int, optional
-        To state how many classes the routing view's volume classes are.
-    volume_share : float
-        The ``volume_share`` ``views`` was computed with.
-
-    Returns
-    -------
-    dict
-        ``{"routing": str, "audit": str, "trade": str}`` (plain text).
-
-    Raises
-    ------
-    ValueError
-        If a named column is not in ``views``.
-    """
-    for name in (before, after) + ((adjusted,) if adjusted else ()):
-        if name not in views.columns:
-            raise ValueError(
-                f"{name!r} is not a model column of views (columns: {list(views.columns)})."
-            )
-
-    def v(model, view, metric):
-        return float(views.loc[(view, metric), model])
-
-    def n(view, metric):
-        return int(views.loc[(view, metric), "n"])
-
-    volume_b, volume_a = (
-        v(before, "routing", "volume_accuracy"),
-        v(after, "routing", "volume_accuracy"),
-    )
-    acc_b, acc_a = v(before, "routing", "accuracy"), v(after, "routing", "accuracy")
-    n_volume, n_test = n("routing", "volume_accuracy"), n("routing", "accuracy")
-    if train_counts is not None:
-        from weightlab.views import volume_classes
-
-        counts = np.asarray(train_counts)
-        volume = volume_classes(counts, volume_share=volume_share)
-        held = counts[volume].sum() / counts.sum()
-        who = f"The {volume.size} largest categories hold {held:.0%} of the training complaints"
-    else:
-        who = f"The largest categories hold {volume_share:.0%} of the training complaints"
-    routed = round((volume_a - volume_b) * n_volume)
-    routing = (
-        f"Routing - a team that sends the bulk of incoming complaints to the right desk. "
-        f"{who} and {n_volume:,} of the {n_test:,} test complaints. On them, accuracy "
-        f"{_moved(volume_b, volume_a, 'pct')} from {before} to {after}: "
-        f"{abs(routed):,} {'more' if routed >= 0 else 'fewer'} of those {n_volume:,} complaints "
-        f"routed correctly. Overall accuracy {_moved(acc_b, acc_a, 'pct')}."
-    )
-    if adjusted:
-        routing += (
-            f" The post-hoc alternative ({adjusted}) reaches "
-            f"{v(adjusted, 'routing', 'volume_accuracy'):.1%} on the high-volume categories and "
-            f"{v(adjusted, 'routing', 'accuracy'):.1%} overall."
-        )
-
-    id_b, id_a = v(before, "audit", "classes_identified"), v(after, "audit", "classes_identified")
-    n_classes = n("audit", "classes_identified")
-    f1_b, f1_a = v(before, "audit", "macro_f1"), v(after, "audit", "macro_f1")
-    tail_b, tail_a = v(before, "audit", "tail_recall"), v(after, "audit", "tail_recall")
-    n_tail = n("audit", "tail_recall")
-    audit = (
-        f"Audit - a compliance team that needs every category recognised at all. Of the "
-        f"{n_classes} categories in the test split, {before} identifies {id_b:.0f} (F1 > 0) "
-        f"and {after} {id_a:.0f} ({id_a - id_b:+.0f}); {n_classes - id_a:.0f} "
-        f"{'category is' if n_classes - id_a == 1 else 'categories are'} still never "
-        f"identified. Macro F1 {_moved(f1_b, f1_a, 'f1')}."
-    )
-    if n_tail:
-        audit += (
-            f" On the {n_tail:,} test complaints of the tail categories, recall "
-            f"{_moved(tail_b, tail_a, 'pct')}."
-        )
-    else:
-        audit += " The test split has no tail-category complaint, so tail recall is undefined."
-    if adjusted:
-        audit += (
-            f" The post-hoc alternative ({adjusted}) identifies "
-            f"{v(adjusted, 'audit', 'classes_identified'):.0f} categories with macro F1 "
-            f"{v(adjusted, 'audit', 'macro_f1'):.3f}."
-        )
-
-    gained, lost = [], []
-    d_f1, d_id, d_acc, d_volume = f1_a - f1_b, id_a - id_b, acc_a - acc_b, volume_a - volume_b
-    if d_f1:
-        (gained if d_f1 > 0 else lost).append(f"{abs(d_f1):.3f} macro F1")
-    if d_id:
-        (gained if d_id > 0 else lost).append(f"{abs(d_id):.0f} identified categories")
-    if d_acc:
-        (gained if d_acc > 0 else lost).append(f"{100 * abs(d_acc):.1f} points of accuracy")
-    if d_volume:
-        (gained if d_volume > 0 else lost).append(
-            f"{100 * abs(d_volume):.1f} points on the high-volume categories"
-        )
-    trade = (
-        f"Going from {before} to {after} gained {_join(gained) or 'nothing measured here'} "
-        f"and gave up {_join(lost) or 'nothing measured here'}."
-    )
-    if d_f1 > 0 and d_volume < 0:
-        trade += (
-            " The audit view gains and the routing view pays: pick the errors your system "
-            "can tolerate, and report the other metric beside it."
-        )
-    return {"routing": routing, "audit": audit, "trade": trade}
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-# ---------------------------------------------------------------------------------------------
 # HTML
 # ---------------------------------------------------------------------------------------------
 
@@ -827,7 +358,7 @@ def build_report(
             f"build_report needs the SavedResults of load_results(folder); got "
             f"{type(saved).__name__}."
         )
-    a = _analyse(saved, taus=taus, volume_share=volume_share, bands=bands)
+    a = analyse(saved, taus=taus, volume_share=volume_share, bands=bands)
     s_before, s_after = a.scores[a.before], a.scores[a.after]
     ds = saved.summary["dataset"]
     rec_b, rec_a = saved.record(a.before), saved.record(a.after)
@@ -860,14 +391,14 @@ def build_report(
     parts.append(f"<p>{data_line}</p>")
 
     # -- summary
-    acc_ci = _comparison(saved, a.before, a.after, "accuracy")
-    f1_ci = _comparison(saved, a.before, a.after, "macro_f1")
+    acc_ci = comparison_ci(saved, a.before, a.after, "accuracy")
+    f1_ci = comparison_ci(saved, a.before, a.after, "macro_f1")
     summary = (
         f"Retraining with class weights ({_esc(a.after)}, alpha={rec_a['alpha']:g}) instead of "
         f"plain cross-entropy ({_esc(a.before)}): accuracy "
-        f"{_moved(rec_b['accuracy'], rec_a['accuracy'], 'pct', extra=acc_ci)}; macro F1 "
-        f"{_moved(rec_b['macro_f1'], rec_a['macro_f1'], 'f1', extra=f1_ci)}; categories with "
-        f"F1 = 0 {_moved(rec_b['zero_f1_classes'], rec_a['zero_f1_classes'], 'int')}, of "
+        f"{moved(rec_b['accuracy'], rec_a['accuracy'], 'pct', extra=acc_ci)}; macro F1 "
+        f"{moved(rec_b['macro_f1'], rec_a['macro_f1'], 'f1', extra=f1_ci)}; categories with "
+        f"F1 = 0 {moved(rec_b['zero_f1_classes'], rec_a['zero_f1_classes'], 'int')}, of "
         f"{rec_b['n_classes_scored']} categories in the test split."
     )
     reported = (saved.summary.get("article_reported") or {}).get("weighted")
@@ -933,7 +464,7 @@ def build_report(
             "retrained weightings; up and right is better on both.",
         )
     )
-    parts.append(f"<p>{_esc(_frontier_text(a))}</p>")
+    parts.append(f"<p>{_esc(frontier_text(a))}</p>")
     parts.append(
         _frame(
             a.gap.rename(columns={"curve_macro_f1": f"best macro F1 of {a.before} + tau"}),
@@ -953,7 +484,7 @@ def build_report(
     parts.append("<h2>Per-class F1</h2>")
     fig = _figure(figsize=(8.4, 3.4))
     plot_f1_histograms(
-        {a.before: s_before, a.after: s_after}, axes=fig.subplots(1, 2, sharex=True, sharey=True)
+        {a.before: s_before, a.after: s_after}, ax=fig.subplots(1, 2, sharex=True, sharey=True)
     )
     parts.append(
         _png(
@@ -1036,62 +567,6 @@ def build_report(
         f"<title>{_esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n"
         "</body>\n</html>\n"
     )
-
-
-def _comparison(saved: SavedResults, a: str, b: str, metric: str) -> str:
-    for c in saved.summary.get("comparisons") or []:
-        if c.get("a") == a and c.get("b") == b and c.get("metric") == metric:
-            lo, hi = c["ci"]
-            if metric == "accuracy":
-                return f"; 95% CI [{100 * lo:+.1f}, {100 * hi:+.1f}]"
-            return f"; 95% CI [{lo:+.3f}, {hi:+.3f}]"
-    return ""
-
-
-def _frontier_text(a: _Analysis) -> str:
-    t = a.frontier
-    best_acc = t[t["best_accuracy"]].iloc[0]
-    best_f1 = t[t["best_macro_f1"]].iloc[0]
-
-    text = (
-        f"Most accurate point: {best_acc['point']} ({best_acc['accuracy']:.1%}, macro F1 "
-        f"{best_acc['macro_f1']:.3f}). Highest macro F1: {best_f1['point']} "
-        f"({best_f1['accuracy']:.1%}, macro F1 {best_f1['macro_f1']:.3f})."
-    )
-    retrained = a.gap[a.gap["alpha"] > 0]
-    if len(retrained):
-        n_dom, n = int(retrained["dominated"].sum()), len(retrained)
-        if n == 1:
-            verdict = "is" if n_dom else "is not"
-            text += f" The class-weighted retrained model {verdict}"
-        else:
-            which = {0: "none", n: f"all {n}"}.get(n_dom, f"{n_dom}")
-            verb = "is" if n_dom == 1 else "are"
-            text += f" Of the {n} class-weighted retrained models, {which} {verb}"
-        text += (
-            f" matched or beaten on both metrics by adjusting the {a.before} model's logits "
-            "after training (its tau curve)."
-        )
-        row = retrained.iloc[(retrained["alpha"] - 0.5).abs().argmin()]
-        if np.isnan(row["curve_macro_f1"]):
-            text += (
-                f" At alpha={row['alpha']:g} (accuracy {row['accuracy']:.1%}) no point of the "
-                "tau curve is that accurate."
-            )
-        else:
-            verdict = (
-                "so retraining bought nothing that post-hoc adjustment does not give"
-                if row["dominated"]
-                else "so retraining reached a macro F1 that post-hoc adjustment does not at "
-                "that accuracy"
-            )
-            text += (
-                f" At alpha={row['alpha']:g} the retrained model has macro F1 "
-                f"{row['macro_f1']:.3f} at accuracy {row['accuracy']:.1%}; the tau curve "
-                f"reaches {row['curve_macro_f1']:.3f} at that accuracy or higher "
-                f"(gap {row['macro_f1_gap']:+.3f}), {verdict}."
-            )
-    return text
 
 
 def write_report(results_dir, out=None, **options) -> Path:
