@@ -8,6 +8,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from weightlab.frontier import (  # noqa: E402
+    FrontierInputs,
     curve_gap,
     frontier_inputs,
     frontier_table,
@@ -161,6 +162,15 @@ def test_frontier_inputs_from_runs():
     assert inputs["baselines"] == {"majority": (pytest.approx(1 / 3), pytest.approx(0.25))}
     table = frontier_table(**inputs)
     assert set(table["kind"]) == {"tau", "alpha", "la-loss", "baseline"}
+    # A small dataclass, also a mapping: positional, keywords and attributes agree.
+    assert isinstance(inputs, FrontierInputs) and inputs.la_points is inputs["la_points"]
+    pd.testing.assert_frame_equal(frontier_table(inputs), table)
+    with pytest.raises(ValueError, match="not both"):
+        frontier_table(inputs, tau_curves=inputs.tau_curves)
+    with pytest.raises(ValueError, match=r"Pass a dict as keywords: \*\*inputs"):
+        frontier_table(dict(inputs))
+    with pytest.raises(KeyError, match="FrontierInputs holds tau_curves"):
+        inputs["curves"]
     sweep = pd.DataFrame({"alpha": [1.0], "accuracy": [0.5], "macro_f1": [0.5]})
     assert (
         frontier_inputs(runs, y_test=y, train_counts=[90, 10], alpha_points=sweep)["alpha_points"]

@@ -192,7 +192,7 @@ def test_report_needs_two_engine_runs(tmp_path):
 def test_build_report_checks_options(folder):
     with pytest.raises(ValueError, match="top must be a whole number"):
         build_report(load_results(folder), top=0)
-    with pytest.raises(ValueError, match="needs the SavedResults"):
+    with pytest.raises(ValueError, match="needs the Results of load_results"):
         build_report(str(folder))
 
 

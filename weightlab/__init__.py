@@ -24,7 +24,13 @@ from weightlab.diagnostics import (
 )
 from weightlab.engines import TfidfLinearConfig, get_engine
 from weightlab.fitcheck import FitCheck, fit_check
-from weightlab.frontier import curve_gap, frontier_inputs, frontier_table, plot_frontier
+from weightlab.frontier import (
+    FrontierInputs,
+    curve_gap,
+    frontier_inputs,
+    frontier_table,
+    plot_frontier,
+)
 from weightlab.loaders import (
     download_cfpb,
     load_cfpb,
@@ -40,14 +46,9 @@ from weightlab.plots import (
     plot_f1_vs_train_count,
     plot_tradeoff,
 )
-from weightlab.report import (
-    SavedResults,
-    build_report,
-    load_results,
-    view_paragraphs,
-    write_report,
-)
-from weightlab.reproduce import ARTICLE_REPORTED, Results, reproduce
+from weightlab.report import SavedResults, build_report, view_paragraphs, write_report
+from weightlab.reproduce import reproduce
+from weightlab.results import ARTICLE_REPORTED, Results, load_results
 from weightlab.runs import Run, train_run, train_runs
 from weightlab.sensitivity import plot_sensitivity, weighting_sensitivity
 from weightlab.sources import load_data
@@ -68,6 +69,7 @@ __all__ = [
     "ARTICLE_REPORTED",
     "AlphaExplorer",
     "FrontierExplorer",
+    "FrontierInputs",
     "AlphaSweep",
     "Choice",
     "Results",

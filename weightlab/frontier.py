@@ -36,6 +36,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,7 +45,14 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["KINDS", "frontier_inputs", "frontier_table", "curve_gap", "plot_frontier"]
+__all__ = [
+    "KINDS",
+    "FrontierInputs",
+    "frontier_inputs",
+    "frontier_table",
+    "curve_gap",
+    "plot_frontier",
+]
 
 #: Point kinds of :func:`frontier_table`, in row order.
 KINDS = ("tau", "alpha", "la-loss", "baseline")
@@ -62,6 +70,52 @@ _COLUMNS = [
     "best_macro_f1",
     "pareto",
 ]
+
+
+@dataclass(frozen=True, eq=False)
+class FrontierInputs(Mapping):
+    """What :func:`plot_frontier` and :func:`frontier_table` draw, from :func:`frontier_inputs`.
+
+    Also a read-only mapping of its four fields, so ``plot_frontier(**inputs)`` and
+    ``inputs["tau_curves"]`` work as well as ``inputs.tau_curves``.
+    """
+
+    tau_curves: Mapping[str, pd.DataFrame]
+    alpha_points: pd.DataFrame | None = None
+    la_points: pd.DataFrame | None = None
+    baselines: Mapping[str, tuple[float, float]] | None = None
+
+    def __getitem__(self, key: str):
+        if key not in _INPUT_FIELDS:
+            raise KeyError(f"{key!r}: FrontierInputs holds {', '.join(_INPUT_FIELDS)}.")
+        return getattr(self, key)
+
+    def __iter__(self):
+        return iter(_INPUT_FIELDS)
+
+    def __len__(self) -> int:
+        return len(_INPUT_FIELDS)
+
+
+_INPUT_FIELDS = ("tau_curves", "alpha_points", "la_points", "baselines")
+
+
+def _parts(inputs, *given):
+    """The four parts, from ``inputs`` or from the keywords (not both)."""
+    if inputs is None:
+        if given[0] is None:
+            raise ValueError(
+                "Give the frontier_inputs(...) result, or tau_curves= (and the other parts)."
+            )
+        return given
+    if not isinstance(inputs, FrontierInputs):
+        raise ValueError(
+            f"inputs must be the FrontierInputs of frontier_inputs(...); got "
+            f"{type(inputs).__name__}. Pass a dict as keywords: **inputs."
+        )
+    if any(g is not None for g in given):
+        raise ValueError("Give inputs or its parts as keywords, not both.")
+    return tuple(getattr(inputs, name) for name in _INPUT_FIELDS)
 
 
 def frontier_inputs(
@@ -95,10 +149,10 @@ def frontier_inputs(
 
     Returns
     -------
-    dict
+    FrontierInputs
         ``tau_curves``, ``alpha_points``, ``la_points`` (the runs trained with ``tau != 0``;
         None if there is none) and ``baselines`` (majority and TF-IDF + logistic regression
-        runs), ready for ``plot_frontier(**inputs)``.
+        runs), for ``plot_frontier(inputs)`` (or ``plot_frontier(**inputs)``).
     """
     from weightlab.adjust import DEFAULT_TAUS, tau_sweep
 
@@ -130,16 +184,16 @@ def frontier_inputs(
     trained = [r for r in runs if not r.baseline and r.alpha is not None]
     if alpha_points is None:
         alpha_points = points([r for r in trained if not r.tau], "alpha")
-    return {
-        "tau_curves": tau_curves,
-        "alpha_points": alpha_points,
-        "la_points": points([r for r in trained if r.tau], "tau"),
-        "baselines": {
+    return FrontierInputs(
+        tau_curves=tau_curves,
+        alpha_points=alpha_points,
+        la_points=points([r for r in trained if r.tau], "tau"),
+        baselines={
             r.name: (float(r.scores.overall["accuracy"]), float(r.scores.overall["macro_f1"]))
             for r in runs
             if r.baseline
         },
-    }
+    )
 
 
 def _check_frame(frame, name: str, key: str | None) -> pd.DataFrame:
@@ -169,8 +223,9 @@ def _label(key: str, value: float) -> str:
 
 
 def frontier_table(
+    inputs: FrontierInputs | None = None,
     *,
-    tau_curves: Mapping[str, pd.DataFrame],
+    tau_curves: Mapping[str, pd.DataFrame] | None = None,
     alpha_points: pd.DataFrame | None = None,
     la_points: pd.DataFrame | None = None,
     baselines: Mapping[str, tuple[float, float]] | None = None,
@@ -179,6 +234,8 @@ def frontier_table(
 
     Parameters
     ----------
+    inputs : FrontierInputs, optional
+        From :func:`frontier_inputs`; or give its four parts as keywords.
     tau_curves : mapping of str to DataFrame
         Curve name (e.g. ``"unweighted"``, ``"tfidf-logreg"``) -> a table with columns (or
         index) ``tau``, ``accuracy``, ``macro_f1``, such as
@@ -212,6 +269,9 @@ def frontier_table(
         If there is no point at all, a table lacks a needed column or holds NaN, or a
         baseline is not a pair of finite numbers.
     """
+    tau_curves, alpha_points, la_points, baselines = _parts(
+        inputs, tau_curves, alpha_points, la_points, baselines
+    )
     if not isinstance(tau_curves, Mapping):
         raise ValueError(
             "tau_curves must be a mapping of curve name to tau_sweep table, e.g. "
@@ -322,8 +382,9 @@ def _nearest(frame: pd.DataFrame, key: str, value: float) -> pd.Series:
 
 
 def plot_frontier(
+    inputs: FrontierInputs | None = None,
     *,
-    tau_curves: Mapping[str, pd.DataFrame],
+    tau_curves: Mapping[str, pd.DataFrame] | None = None,
     alpha_points: pd.DataFrame | None = None,
     la_points: pd.DataFrame | None = None,
     baselines: Mapping[str, tuple[float, float]] | None = None,
@@ -340,7 +401,7 @@ def plot_frontier(
 
     Parameters
     ----------
-    tau_curves, alpha_points, la_points, baselines
+    inputs, tau_curves, alpha_points, la_points, baselines
         See :func:`frontier_table`.
     tau : float, optional
         Mark the point of the **first** tau curve nearest to this tau (for a slider).
@@ -357,6 +418,9 @@ def plot_frontier(
 
     from weightlab.plots import place_labels
 
+    tau_curves, alpha_points, la_points, baselines = _parts(
+        inputs, tau_curves, alpha_points, la_points, baselines
+    )
     table = frontier_table(
         tau_curves=tau_curves, alpha_points=alpha_points, la_points=la_points, baselines=baselines
     )

@@ -607,7 +607,7 @@ def run_uncertainty(
 ) -> RunUncertainty:
     """Intervals for every run and paired differences from ``reference``, on shared resamples.
 
-    What :class:`weightlab.reproduce.Results` writes to ``results.json``: every run is
+    What :class:`weightlab.results.Results` writes to ``results.json``: every run is
     scored on the same stratified resamples of the test set (one pass), so each
     :class:`BootstrapCI` equals ``bootstrap_ci(y_true, argmax of run.test_logits, ...,
     seed=seed)`` and each comparison equals :func:`paired_bootstrap` with that seed.

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from weightlab.metrics import scores_from_logits
-from weightlab.report.load import SavedResults
+from weightlab.results import Results
 
 # ---------------------------------------------------------------------------------------------
 
 
-def _pick_pair(saved: SavedResults) -> tuple[str, str]:
+def _pick_pair(saved: Results) -> tuple[str, str]:
     plain = [r for r in saved.runs if not r.baseline and r.alpha is not None]
     plain = [r for r in plain if not r.tau]
     if len(plain) < 2:
@@ -44,7 +44,7 @@ class Analysis:
     adjusted_vs_after: object  # PairedBootstrap or None
 
 
-def analyse(saved: SavedResults, *, taus, volume_share, bands) -> Analysis:
+def analyse(saved: Results, *, taus, volume_share, bands) -> Analysis:
     """The pair compared, the post-hoc model (tau chosen on validation), views and frontier."""
     from weightlab.adjust import DEFAULT_TAUS, adjust_logits, choose_tau
     from weightlab.frontier import curve_gap, frontier_inputs, frontier_table
@@ -104,7 +104,7 @@ def analyse(saved: SavedResults, *, taus, volume_share, bands) -> Analysis:
         scores=scores,
         views=views,
         inputs=inputs,
-        frontier=frontier_table(**inputs),
+        frontier=frontier_table(inputs),
         gap=gap,
         adjusted_vs_after=paired,
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from weightlab.report.analysis import Analysis
-from weightlab.report.load import SavedResults
+from weightlab.results import Results
 
 __all__ = ["view_paragraphs"]
 
@@ -173,7 +173,7 @@ def join_words(items: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-def comparison_ci(saved: SavedResults, a: str, b: str, metric: str) -> str:
+def comparison_ci(saved: Results, a: str, b: str, metric: str) -> str:
     for c in saved.summary.get("comparisons") or []:
         if c.get("a") == a and c.get("b") == b and c.get("metric") == metric:
             lo, hi = c["ci"]
