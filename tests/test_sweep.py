@@ -247,3 +247,14 @@ def test_seed_variance_is_the_spread_of_runs_at_each_seed(small):
 def test_seed_variance_rejects_bad_options(small, kwargs, match):
     with pytest.raises(ValueError, match=match):
         seed_variance(small, **kwargs)
+
+
+def test_a_sweep_is_results_to_save_load_and_report(sweep, tmp_path):
+    from weightlab.results import Results
+
+    results = sweep.results(n_boot=0)
+    assert isinstance(results, Results) and results.run_names == [r.name for r in sweep.runs]
+    results.save(tmp_path)
+    loaded = Results.load(tmp_path)
+    assert loaded.summary["settings"]["alphas"] == [float(a) for a in sweep.alphas]
+    assert loaded.table()["accuracy"].tolist() == sweep.table()["accuracy"].tolist()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,9 @@ from weightlab.data import TextDataset
 from weightlab.engines import Engine
 from weightlab.metrics import Scores
 from weightlab.runs import Run, train_runs
+
+if TYPE_CHECKING:
+    from weightlab.results import Results
 
 __all__ = ["DEFAULT_ALPHAS", "AlphaSweep", "alpha_grid", "alpha_sweep", "seed_variance"]
 
@@ -102,6 +106,22 @@ class AlphaSweep:
             raise ValueError(
                 f"AlphaSweep runs must have distinct alphas in increasing order; got {alphas}."
             )
+
+    def results(self, *, n_boot: int = 1000) -> Results:
+        """The sweep as :class:`weightlab.results.Results`: to save, load back or report.
+
+        ``n_boot`` bootstrap resamples give its intervals (0: none).
+        """
+        from weightlab.results import Results
+
+        return Results(
+            dataset=self.dataset,
+            runs=list(self.runs),
+            engine=self.engine,
+            seed=self.seed,
+            settings={"alphas": [float(a) for a in self.alphas], "data": self.dataset.name},
+            n_boot=n_boot,
+        )
 
     @property
     def alphas(self) -> np.ndarray:
