@@ -5,13 +5,25 @@ from __future__ import annotations
 import base64
 import html
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from weightlab import _validate
 from weightlab._io import atomic_write_text
-from weightlab.report.analysis import analyse
+from weightlab.diagnostics import (
+    absorption_table,
+    band_table,
+    coverage,
+    losses_table,
+    plot_confusion,
+    plot_f1_delta,
+)
+from weightlab.fitcheck import fit_check
+from weightlab.frontier import plot_frontier
+from weightlab.plots import plot_f1_histograms
+from weightlab.report.analysis import Analysis, analyse
 from weightlab.report.text import comparison_ci, frontier_text, moved, view_paragraphs
 from weightlab.results import Results, load_results
 
@@ -305,6 +317,21 @@ def _views_frame(views: pd.DataFrame, models: list[str]) -> str:
     )
 
 
+_TITLE = "Class weighting: what was gained, what was traded away, and for whom"
+
+
+@dataclass(eq=False)
+class _Page:
+    """What every section of the page reads (``used`` collects the table headers shown)."""
+
+    saved: Results
+    a: Analysis
+    paragraphs: dict
+    bands: tuple
+    top: int
+    used: set
+
+
 def build_report(
     saved: Results,
     *,
@@ -340,18 +367,6 @@ def build_report(
         If the results hold no pair of runs to compare, or ``top`` is not a whole number
         >= 1.
     """
-    from weightlab.diagnostics import (
-        absorption_table,
-        band_table,
-        coverage,
-        losses_table,
-        plot_confusion,
-        plot_f1_delta,
-    )
-    from weightlab.fitcheck import fit_check
-    from weightlab.frontier import plot_frontier
-    from weightlab.plots import plot_f1_histograms
-
     _validate.whole_number(top, "top", minimum=1, what="rows per table")
     if not isinstance(saved, Results):
         raise ValueError(
@@ -359,9 +374,6 @@ def build_report(
             f"{type(saved).__name__}."
         )
     a = analyse(saved, taus=taus, volume_share=volume_share, bands=bands)
-    s_before, s_after = a.scores[a.before], a.scores[a.after]
-    ds = saved.summary["dataset"]
-    rec_b, rec_a = saved.record(a.before), saved.record(a.after)
     paragraphs = view_paragraphs(
         a.views,
         before=a.before,
@@ -370,11 +382,28 @@ def build_report(
         train_counts=saved.train_counts,
         volume_share=volume_share,
     )
-    parts = []
-    # Table headers shown, for the glossary; these terms are in the text whatever the tables.
-    used = {"accuracy", "macro_f1", "zero_f1", "head", "alpha", "tau", "volume_accuracy"}
-    title = "Class weighting: what was gained, what was traded away, and for whom"
-    parts.append(f"<h1>{_esc(title)}</h1>")
+    page = _Page(
+        saved=saved,
+        a=a,
+        paragraphs=paragraphs,
+        bands=bands,
+        top=top,
+        # Table headers shown, for the glossary; these terms are in the text whatever the tables.
+        used={"accuracy", "macro_f1", "zero_f1", "head", "alpha", "tau", "volume_accuracy"},
+    )
+    body = "\n".join(part for section in _SECTIONS for part in section(page))
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_esc(_TITLE)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n"
+        "</body>\n</html>\n"
+    )
+
+
+def _intro(page: _Page) -> list[str]:
+    """The title, the simulated-data note and the data line."""
+    saved = page.saved
+    ds = page.saved.summary["dataset"]
+    parts = [f"<h1>{_esc(_TITLE)}</h1>"]
     data_line = (
         f"Data: {_esc(ds.get('name'))} - {ds.get('n_train', 0):,} training / "
         f"{ds.get('n_test', 0):,} test documents in {ds.get('n_classes')} categories "
@@ -389,8 +418,17 @@ def build_report(
             "appear only where labelled as reported.</p>"
         )
     parts.append(f"<p>{data_line}</p>")
+    return parts
 
-    # -- summary
+
+def _summary(page: _Page) -> list[str]:
+    """The summary sentences, the views' paragraphs and the fit check."""
+    saved = page.saved
+    a = page.a
+    paragraphs = page.paragraphs
+    rec_b = page.saved.record(page.a.before)
+    rec_a = page.saved.record(page.a.after)
+    parts = []
     acc_ci = comparison_ci(saved, a.before, a.after, "accuracy")
     f1_ci = comparison_ci(saved, a.before, a.after, "macro_f1")
     summary = (
@@ -419,8 +457,13 @@ def build_report(
     if check is not None:
         css = "" if check.passed else ' class="warning"'
         parts.append(f"<h3>Fit check</h3><p{css}>{_esc(check.message)}</p>")
+    return parts
 
-    # -- results
+
+def _results(page: _Page) -> list[str]:
+    """The results table with intervals and the paired differences."""
+    saved = page.saved
+    parts = []
     parts.append("<h2>Results table</h2>")
     parts.append(_results_table(saved))
     boot = saved.summary.get("bootstrap") or {}
@@ -433,8 +476,13 @@ def build_report(
         )
     parts.append("<h3>Paired differences (same resamples)</h3>")
     parts.append(_comparisons_table(saved))
+    return parts
 
-    # -- operating views
+
+def _views(page: _Page) -> list[str]:
+    """The operating views of the three models."""
+    a = page.a
+    parts = []
     parts.append("<h2>Operating views</h2>")
     parts.append(
         f"<p>Three models: {_esc(a.before)}, {_esc(a.after)}, and {_esc(a.adjusted)} - "
@@ -451,8 +499,14 @@ def build_report(
             f"<p>Post-hoc adjustment vs retraining, paired on the same resamples "
             f"({_esc(a.adjusted)} - {_esc(a.after)}):</p><ul>{lines}</ul>"
         )
+    return parts
 
-    # -- frontier
+
+def _frontier(page: _Page) -> list[str]:
+    """The frontier figure, its sentence and the curve-gap table."""
+    a = page.a
+    used = page.used
+    parts = []
     parts.append("<h2>Was retraining with weights worth it? The frontier</h2>")
     fig = _figure(figsize=(8, 5.2))
     ax = fig.subplots()
@@ -479,8 +533,16 @@ def build_report(
         "test-set curve is an optimistic pick. The operating point above (tau = "
         f"{a.tau:g}) was chosen on validation.</p>"
     )
+    return parts
 
-    # -- per-class
+
+def _per_class(page: _Page) -> list[str]:
+    """The per-class F1 histograms and changes."""
+    a = page.a
+    bands = page.bands
+    s_before = page.a.scores[page.a.before]
+    s_after = page.a.scores[page.a.after]
+    parts = []
     parts.append("<h2>Per-class F1</h2>")
     fig = _figure(figsize=(8.4, 3.4))
     plot_f1_histograms(
@@ -503,7 +565,17 @@ def build_report(
             "training size (largest first).",
         )
     )
+    return parts
 
+
+def _bands(page: _Page) -> list[str]:
+    """The band table and coverage."""
+    a = page.a
+    used = page.used
+    bands = page.bands
+    s_before = page.a.scores[page.a.before]
+    s_after = page.a.scores[page.a.after]
+    parts = []
     parts.append("<h2>Frequency bands</h2>")
     bt = band_table(
         {a.before: s_before, a.after: s_after, a.adjusted: a.scores[a.adjusted]}, bands=bands
@@ -518,7 +590,18 @@ def build_report(
     cov.index.name = "model"
     parts.append("<h3>Coverage</h3>")
     parts.append(_frame(cov, used=used))
+    return parts
 
+
+def _absorption(page: _Page) -> list[str]:
+    """Absorption and losses tables and the confusion matrices."""
+    a = page.a
+    used = page.used
+    bands = page.bands
+    top = page.top
+    s_before = page.a.scores[page.a.before]
+    s_after = page.a.scores[page.a.after]
+    parts = []
     parts.append("<h2>Where the documents of unidentified categories went</h2>")
     for name in (a.before, a.after):
         table = absorption_table(a.scores[name])
@@ -553,7 +636,14 @@ def build_report(
             "training size (largest first), counts on a log colour scale.",
         )
     )
+    return parts
 
+
+def _footer(page: _Page) -> list[str]:
+    """The glossary and where the numbers come from."""
+    saved = page.saved
+    used = page.used
+    parts = []
     parts.append("<h2>Glossary</h2>")
     parts.append(_glossary(used))
     source = (
@@ -566,12 +656,21 @@ def build_report(
         f'<p class="small">Generated by weightlab from {source}. Every number in the text is '
         "computed from them.</p>"
     )
-    body = "\n".join(parts)
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{_esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n"
-        "</body>\n</html>\n"
-    )
+    return parts
+
+
+#: The page's sections, top to bottom.
+_SECTIONS = (
+    _intro,
+    _summary,
+    _results,
+    _views,
+    _frontier,
+    _per_class,
+    _bands,
+    _absorption,
+    _footer,
+)
 
 
 def write_report(results_dir, out=None, **options) -> Path:
