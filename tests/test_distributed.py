@@ -25,7 +25,7 @@ ARGS += ["--n-boot", "0", "-q"]
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
-    from weightlab.engines.transformer import save_tiny_modernbert
+    from weightlab.engines.tiny import save_tiny_modernbert
 
     root = tmp_path_factory.mktemp("ddp")
     model = save_tiny_modernbert(root / "tiny", tokenizer_path=gt_minilm.get_model_path())

