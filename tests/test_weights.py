@@ -1,9 +1,12 @@
 import math
+import warnings
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from weightlab.weights import (
     WeightedCrossEntropy,
@@ -430,3 +433,65 @@ def test_forward_rejects_wrong_number_of_classes():
     logits, targets = _batch(c=4)
     with pytest.raises(ValueError, match=r"shape \(batch, 3\); got \(32, 4\)"):
         loss(logits, targets)
+
+
+# --------------------------------------------------------------------------------------------
+# stable for any exponent and counts (hypothesis)
+# --------------------------------------------------------------------------------------------
+
+counts_st = st.lists(st.integers(0, 10**7), min_size=1, max_size=60).filter(lambda c: sum(c) > 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(counts=counts_st, alpha=st.floats(0, 50), max_ratio=st.none() | st.floats(1, 1e9))
+def test_power_law_weights_are_finite_and_average_one(counts, alpha, max_ratio):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the wide-span warning is tested below
+        w = weights_from_counts(counts, alpha=alpha, max_ratio=max_ratio)
+    n = np.asarray(counts, dtype=np.float64)
+    assert np.isfinite(w).all() and (w >= 0).all() and (w[n == 0] == 0).all()
+    assert np.dot(n, w) / n.sum() == pytest.approx(1.0, rel=1e-9)
+    present = w[n > 0]
+    if max_ratio is not None and present.min() > 0:
+        assert present.max() / present.min() <= max_ratio * (1 + 1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(counts=counts_st, beta=st.floats(0, 1, exclude_max=True))
+def test_effective_number_weights_are_finite_and_average_one(counts, beta):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        w = weights_from_counts(counts, beta=beta)
+    n = np.asarray(counts, dtype=np.float64)
+    assert np.isfinite(w).all() and (w >= 0).all()
+    assert np.dot(n, w) / n.sum() == pytest.approx(1.0, rel=1e-9)
+
+
+def test_a_huge_exponent_gives_finite_weights_and_a_warning():
+    with pytest.warns(UserWarning, match=r"span a ratio of .* \(more than 1e\+06\).*max_ratio"):
+        w = weights_from_counts([100, 25, 4], alpha=1000)
+    assert np.isfinite(w).all() and w[2] == pytest.approx(129 / 4)  # all the weight on the rarest
+    with pytest.warns(UserWarning, match="span a ratio"):
+        y = np.repeat([0, 1, 2], [100, 25, 4])
+        assert np.isfinite(class_weights(y, n_classes=3, alpha=1000)).all()
+
+
+def test_ordinary_weights_do_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        weights_from_counts([9338, 10], alpha=1.0)  # ratio 934
+        weights_from_counts([10**6, 1], alpha=0.5, beta=None)  # ratio 1000
+
+
+def test_log_space_agrees_with_the_direct_formula():
+    counts = np.array([500, 120, 30, 7, 1])
+    for alpha in (0.0, 0.25, 0.5, 1.0, 2.0):
+        raw = counts**-alpha
+        np.testing.assert_allclose(
+            weights_from_counts(counts, alpha=alpha), raw * counts.sum() / np.dot(counts, raw)
+        )
+    beta = 0.999
+    raw = (1 - beta) / (1 - beta**counts)
+    np.testing.assert_allclose(
+        weights_from_counts(counts, beta=beta), raw * counts.sum() / np.dot(counts, raw)
+    )

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +141,24 @@ def _raw_weights(counts: np.ndarray, alpha: float, beta: float | None) -> np.nda
     return raw
 
 
+#: Above this max / min ratio of the weights of the classes present in training, the
+#: smallest weights are negligible next to the largest: :func:`weights_from_counts` warns.
+MAX_SAFE_RATIO = 1e6
+
+
+def _log_raw_weights(n: np.ndarray, alpha: float, beta: float | None) -> np.ndarray:
+    """Log of the raw weights of classes with ``n > 0`` training examples.
+
+    Why logs: ``n ** -alpha`` under- or overflows for large ``alpha`` (``alpha=1000``) and
+    ``1 - beta ** n`` loses every digit for ``beta`` near 1; their logs stay finite.
+    """
+    if beta is None:
+        return -float(alpha) * np.log(n)
+    if beta == 0:
+        return np.zeros_like(n)
+    return np.log1p(-float(beta)) - np.log(-np.expm1(n * np.log(float(beta))))
+
+
 def weights_from_counts(
     train_counts,
     *,
@@ -179,6 +198,14 @@ def weights_from_counts(
     numpy.ndarray of float64, shape (n_classes,)
         The weights, aligned with ``train_counts``. Classes with ``n_c = 0`` get ``0.0``: they
         never occur as a training target, so they contribute nothing to the loss anyway.
+        Computed in logs, so they are finite for any ``alpha``, ``beta`` and counts (a weight
+        too small for float64 becomes 0).
+
+    Warns
+    -----
+    UserWarning
+        When the weights of the classes present span a ratio above :data:`MAX_SAFE_RATIO`
+        (1e6): the largest classes then barely count in the loss.
 
     Raises
     ------
@@ -194,14 +221,40 @@ def weights_from_counts(
     >>> weights_from_counts([100, 25, 4], alpha=0.0)
     array([1., 1., 1.])
     """
+    from scipy.special import logsumexp
+
     counts = _as_counts(train_counts)
     _check_options(alpha, beta, max_ratio)
-    raw = _raw_weights(counts, alpha, beta)
     present = counts > 0
+    n = counts[present].astype(np.float64)
+    log_raw = _log_raw_weights(n, alpha, beta)
     if max_ratio is not None:
-        ceiling = raw[present].min() * float(max_ratio)
-        raw[present] = np.minimum(raw[present], ceiling)
-    return raw * (counts.sum() / np.dot(counts, raw))
+        log_raw = np.minimum(log_raw, log_raw.min() + np.log(float(max_ratio)))
+    # w_c = raw_c * N / sum_k n_k raw_k. Directly where that is finite (the usual case, and
+    # the same bits as always: cached runs and published numbers stay put), else in logs.
+    with np.errstate(all="ignore"):
+        direct = _raw_weights(counts, alpha, beta)
+        if max_ratio is not None:
+            ceiling = direct[present].min() * float(max_ratio)
+            direct[present] = np.minimum(direct[present], ceiling)
+        direct = direct * (counts.sum() / np.dot(counts, direct))
+    log_w = log_raw + np.log(n.sum()) - logsumexp(log_raw + np.log(n))
+    if np.isfinite(direct).all() and (direct[present] > 0).all():
+        weights = direct
+    else:
+        weights = np.zeros(counts.shape, dtype=np.float64)
+        weights[present] = np.exp(log_w)
+    log_span = float(log_w.max() - log_w.min())
+    if log_span > np.log(MAX_SAFE_RATIO):
+        warnings.warn(
+            f"class weights span a ratio of {np.exp(min(log_span, 700)):.3g} (more than "
+            f"{MAX_SAFE_RATIO:.0e}): the weights of the largest classes are negligible and "
+            "their examples barely train the model. Use a smaller alpha, or cap the ratio "
+            "with max_ratio=.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return weights
 
 
 def class_weights(
