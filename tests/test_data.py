@@ -82,7 +82,12 @@ def test_make_dataset_notes_single_example_classes():
         ([], [], {}, "data set is empty"),
         (["a", "  ", "c"], ["x", "y", "x"], {}, r"empty or missing text \(first rows: \[1\]\)"),
         (["a", None, "c"], ["x", "y", "x"], {}, "empty or missing text"),
-        (["a", "b", "c"], ["x", float("nan"), "y"], {}, r"missing \(NaN/None; first rows: \[1\]"),
+        (
+            ["a", "b", "c"],
+            ["x", float("nan"), "y"],
+            {},
+            r"missing \(NaN/None/blank; first rows: \[1\]",
+        ),
         (["a", "b"], ["x", "x"], {}, "Only one class"),
         (["a", "b", "c"], ["x", "y"], {}, "3 texts but 2 labels"),
         (["a", "b"], [0, 2], {"class_names": ["x", "y"]}, "must lie in"),
@@ -715,3 +720,47 @@ def test_long_tail_subsample_follows_a_zipf_curve():
     assert again.fingerprint() == lt.fingerprint()
     with pytest.raises(ValueError, match="min_count must be a whole number >= 1"):
         long_tail_subsample(ds, min_count=0)
+
+
+# --------------------------------------------------------------------------------------------
+# make_dataset at the library boundary: no silent casts, one spelling per label
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texts", "labels", "kwargs", "match"),
+    [
+        ("one document", ["a"], {}, "texts must be a sequence .* not one string"),
+        (["a", "b"], "xy", {}, "labels must be a sequence .* not one string"),
+        (["a", 7, "c"], ["x", "y", "x"], {}, r"not text .* row 1 holds int 7"),
+        (["a", "b", "c"], [0, 1.5, 1], {"class_names": ["x", "y"]}, r"whole numbers .*\[1.5\]"),
+        (["a", "b", "c"], ["x", pd.NA, "y"], {}, r"missing \(NaN/None/blank"),
+        (["a", "b", "c"], ["x", "  ", "y"], {}, r"missing \(NaN/None/blank; first rows: \[1\]"),
+        (["a", "b"], [0, 1], {"class_names": ["x", " x"]}, r"class_names repeat \['x'\]"),
+    ],
+)
+def test_make_dataset_refuses_silent_casts(texts, labels, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        make_dataset(texts, labels, **kwargs)
+
+
+def test_labels_differing_by_whitespace_or_unicode_form_are_one_class_with_a_note():
+    texts = [f"complaint {i}" for i in range(12)]
+    labels = ["Fraud", "Fraud ", " Fraud", "Caf\u00e9", "Cafe\u0301", "Fee"] * 2
+    ds = make_dataset(texts, labels, seed=0)
+    assert ds.class_names == ["Caf\u00e9", "Fee", "Fraud"]
+    assert np.bincount(ds.labels).tolist() == [4, 2, 6]
+    merged = [n for n in ds.notes if "were merged" in n]
+    assert len(merged) == 2 and "'Fraud ' (2 rows)" in merged[1]
+    plain = make_dataset(texts, ["a", "b"] * 6, seed=0)
+    assert not any("merged" in n for n in plain.notes)
+
+
+def test_csv_labels_with_stray_spaces_load_as_one_class(tmp_path):
+    path = tmp_path / "t.csv"
+    rows = [f"complaint number {i},{'Fraud' if i % 2 else ' Fraud '}" for i in range(10)]
+    rows += [f"another complaint {i},Fee" for i in range(10)]
+    path.write_text("text,label\n" + "\n".join(rows) + "\n")
+    ds = load_table(path)
+    assert ds.class_names == ["Fee", "Fraud"]
+    assert any("were merged into 'Fraud'" in n for n in ds.notes)

@@ -34,9 +34,11 @@ small classes is recorded in :attr:`TextDataset.notes`.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from weightlab import _validate
 
@@ -271,12 +273,15 @@ def make_dataset(
     Parameters
     ----------
     texts : sequence of str
-        The documents. Empty or whitespace-only texts are an error.
+        The documents. Empty or whitespace-only texts, and anything but a string, are an
+        error.
     labels : sequence
-        Class of every document: strings (names) or integers. NaN / None is an error.
+        Class of every document: strings (names) or integers. NaN / None is an error. Names
+        are normalised (Unicode NFC, surrounding whitespace removed), so ``"Fraud "`` and
+        ``"Fraud"`` are one class; the notes say when that merged labels.
     class_names : list of str, optional
-        Class names in label order when ``labels`` are integers. With string labels the
-        classes are sorted by name.
+        Class names in label order when ``labels`` are integers (whole numbers; ``2.5`` is
+        an error, never truncated). With string labels the classes are sorted by name.
     name : str
         Data set name for results.
     test_size, validation_size, seed
@@ -289,31 +294,52 @@ def make_dataset(
     ValueError
         For empty input, empty texts, missing labels, a single class, or mismatched lengths.
     """
+    for arg, value in (("texts", texts), ("labels", labels)):
+        if isinstance(value, str | bytes):
+            raise ValueError(
+                f"{arg} must be a sequence with one entry per document, not one string; "
+                f"got {value[:40]!r}. Wrap a single document in a list."
+            )
     texts = np.asarray([t for t in texts], dtype=object)
     labels = list(labels)
     if len(texts) == 0:
         raise ValueError("No documents: the data set is empty. Check the file or the filters.")
     if len(labels) != len(texts):
         raise ValueError(f"Got {len(texts)} texts but {len(labels)} labels; they must match.")
+    not_text = [i for i, t in enumerate(texts) if not isinstance(t, str) and not _missing_label(t)]
+    if not_text:
+        i = not_text[0]
+        raise ValueError(
+            f"{len(not_text)} document(s) are not text (first rows: {not_text[:5]}; row {i} "
+            f"holds {type(texts[i]).__name__} {texts[i]!r}). Pass the text column, or convert "
+            "it with .astype(str) if numbers are meant as text."
+        )
     bad_text = [i for i, t in enumerate(texts) if not isinstance(t, str) or not t.strip()]
     if bad_text:
         raise ValueError(
             f"{len(bad_text)} document(s) have empty or missing text (first rows: "
             f"{bad_text[:5]}). Drop them before loading, e.g. df.dropna(subset=[text_column])."
         )
-    missing = [i for i, y in enumerate(labels) if y is None or (isinstance(y, float) and y != y)]
+    missing = [i for i, y in enumerate(labels) if _missing_label(y)]
     if missing:
         raise ValueError(
-            f"{len(missing)} label(s) are missing (NaN/None; first rows: {missing[:5]}). "
+            f"{len(missing)} label(s) are missing (NaN/None/blank; first rows: {missing[:5]}). "
             "Drop those rows or fill the label column."
         )
+    merged = []
     if class_names is None:
-        names = sorted({str(y) for y in labels})
+        raw = [str(v) for v in labels]
+        clean = [_label_name(v) for v in raw]
+        names = sorted(set(clean))
         index = {n: i for i, n in enumerate(names)}
-        y = np.array([index[str(v)] for v in labels], dtype=np.int64)
+        y = np.array([index[v] for v in clean], dtype=np.int64)
+        merged = _merged_labels(raw, clean)
     else:
-        names = [str(n) for n in class_names]
-        y = np.asarray(labels, dtype=np.int64)
+        names = [_label_name(str(n)) for n in class_names]
+        if len(set(names)) != len(names):
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            raise ValueError(f"class_names repeat {dupes} (after trimming); names must be unique.")
+        y = _integer_labels(labels)
         if y.min() < 0 or y.max() >= len(names):
             raise ValueError(
                 f"Integer labels must lie in [0, {len(names) - 1}] to index class_names; "
@@ -332,8 +358,56 @@ def make_dataset(
         class_names=names,
         split=split,
         name=name,
-        notes=list(notes or []) + split_notes,
+        notes=list(notes or []) + merged + split_notes,
     )
+
+
+def _missing_label(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating) and value != value:
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _label_name(value: str) -> str:
+    """One spelling per class name: Unicode NFC, surrounding whitespace removed."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def _merged_labels(raw: list[str], clean: list[str]) -> list[str]:
+    """Notes on labels that normalising merged into another spelling of the same class."""
+    spellings: dict[str, dict[str, int]] = {}
+    for r, c in zip(raw, clean, strict=True):
+        counts = spellings.setdefault(c, {})
+        counts[r] = counts.get(r, 0) + 1
+    notes = []
+    for name, forms in sorted(spellings.items()):
+        if len(forms) > 1:
+            shown = ", ".join(f"{form!r} ({n} rows)" for form, n in sorted(forms.items()))
+            notes.append(
+                f"Labels that differ only by surrounding whitespace or Unicode form were merged "
+                f"into {name!r}: {shown}."
+            )
+    return notes
+
+
+def _integer_labels(labels: list) -> np.ndarray:
+    """Integer labels (indices into class_names); a fractional one is an error, not truncated."""
+    try:
+        values = np.asarray(labels, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "With class_names, labels must be integer indices into class_names; got "
+            f"{labels[:3]!r}... Pass string labels without class_names instead."
+        ) from None
+    if not np.all(values == np.round(values)):
+        bad = [v for v in labels if float(v) != round(float(v))][:3]
+        raise ValueError(
+            f"With class_names, labels must be whole numbers (indices); got {bad}. Fractional "
+            "labels are never truncated: map them to class indices first."
+        )
+    return values.astype(np.int64)
 
 
 def long_tail_subsample(
