@@ -168,3 +168,22 @@ def test_cached_runs_are_keyed_by_the_head_training_code(monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", edited)
     assert _code_digest(engine) != before
+
+
+def test_in_a_notebook_only_the_bar_over_the_runs_is_shown(ds, monkeypatch):
+    # Jupyter bars are widgets: one per fit would flood the kernel's output channel.
+    import weightlab.runs as runs_module
+
+    seen = []
+    real = runs_module.train_run
+
+    def spy(engine, **kwargs):
+        seen.append(kwargs["progress"])
+        return real(engine, **kwargs)
+
+    monkeypatch.setattr(runs_module, "train_run", spy)
+    monkeypatch.setattr(runs_module, "in_notebook", lambda: True)
+    runs_module.train_runs(ds, alphas=(0.0,), baselines=False, progress=True)
+    monkeypatch.setattr(runs_module, "in_notebook", lambda: False)
+    runs_module.train_runs(ds, alphas=(0.0,), baselines=False, progress=True)
+    assert seen == [False, True]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from weightlab import _validate
-from weightlab._progress import elapsed, status
+from weightlab._progress import elapsed, in_notebook, status
 from weightlab.cache import Cache, as_cache, config_dict
 from weightlab.data import TextDataset
 from weightlab.engines import ENGINE_NAMES, Engine, EngineOutput, get_engine, is_baseline
@@ -303,6 +303,10 @@ def train_runs(
 
     store = as_cache(cache)
     runs, prepared, announced = [], set(), set()
+    # Why no bar per fit in Jupyter: there each bar is a handful of widgets, and a sweep of
+    # 21 fits sends the kernel's output channel over a thousand messages, more than its queue
+    # keeps for a reader that waits for the cell (nbval): the bar over the runs says enough.
+    fit_bars = progress and not in_notebook()
     bar = tqdm(jobs, desc="runs", disable=not progress)
     for eng, alpha, tau in bar:
         bar.set_postfix_str(
@@ -330,10 +334,10 @@ def train_runs(
             eng.prepare(dataset, cache=store)  # the TF-IDF engines share their features
             prepared.add(id(eng))
         if not eng.silent_fit:
-            runs.append(train_run(eng, **opts, cache=store, progress=progress))
+            runs.append(train_run(eng, **opts, cache=store, progress=fit_bars))
             continue
         start = time.perf_counter()  # a long fit that shows nothing itself: time it aloud
         with elapsed(f"training {eng.name}", enabled=progress):
-            runs.append(train_run(eng, **opts, cache=store, progress=progress))
+            runs.append(train_run(eng, **opts, cache=store, progress=fit_bars))
         status(f"trained {eng.name} in {time.perf_counter() - start:.0f} s", enabled=progress)
     return runs
