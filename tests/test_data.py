@@ -781,3 +781,15 @@ def test_duplicate_texts_are_dropped_before_splitting_or_kept_with_a_count():
     assert any("Kept 4 duplicate document(s)" in n for n in kept.notes)
     with pytest.raises(ValueError, match="duplicates must be 'drop' or 'keep'"):
         make_dataset(texts, labels, duplicates="merge")
+
+
+def test_loaders_moved_out_of_data_keep_working_with_a_warning():
+    import weightlab.data
+    import weightlab.loaders
+
+    with pytest.warns(
+        DeprecationWarning, match="weightlab.data.load_cfpb moved to weightlab.loaders"
+    ):
+        assert weightlab.data.load_cfpb is weightlab.loaders.load_cfpb
+    with pytest.raises(AttributeError, match="has no attribute 'load_nothing'"):
+        weightlab.data.load_nothing  # noqa: B018

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from weightlab import _validate
+from weightlab._compat import moved
 
 __all__ = [
     "SPLITS",
@@ -64,18 +65,8 @@ _MOVED = {
 
 
 def __getattr__(name: str):
-    # Deprecation shim (PEP 562): the loaders live in their own modules now.
-    if name in _MOVED:
-        import importlib
-        import warnings
-
-        warnings.warn(
-            f"weightlab.data.{name} moved to {_MOVED[name]}.{name} (also weightlab.{name})",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module 'weightlab.data' has no attribute {name!r}")
+    # Deprecation shim: the loaders live in their own modules now.
+    return moved(__name__, name, _MOVED)
 
 
 logger = logging.getLogger("weightlab")

@@ -75,6 +75,7 @@ import numpy as np
 import pandas as pd
 
 from weightlab import _validate
+from weightlab._compat import moved
 from weightlab.metrics import metrics_from_counts
 
 __all__ = [
@@ -673,16 +674,5 @@ def run_uncertainty(
 
 
 def __getattr__(name: str):
-    # Deprecation shim (PEP 562): seed_variance trains models, so it lives with the sweep.
-    if name == "seed_variance":
-        import importlib
-        import warnings
-
-        warnings.warn(
-            "weightlab.uncertainty.seed_variance moved to weightlab.sweep.seed_variance "
-            "(also weightlab.seed_variance)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return importlib.import_module("weightlab.sweep").seed_variance
-    raise AttributeError(f"module 'weightlab.uncertainty' has no attribute {name!r}")
+    # Deprecation shim: seed_variance trains models, so it lives with the sweep.
+    return moved(__name__, name, {"seed_variance": "weightlab.sweep"})

@@ -49,6 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from weightlab import _validate
+from weightlab._compat import moved
 from weightlab.data import TextDataset
 from weightlab.engines.base import Engine, EngineOutput
 from weightlab.weights import log_prior, make_loss
@@ -552,16 +553,5 @@ class TransformerEngine(Engine):
 
 
 def __getattr__(name: str):
-    # Deprecation shim (PEP 562): the tiny demo model has a module of its own.
-    if name == "save_tiny_modernbert":
-        import importlib
-        import warnings
-
-        warnings.warn(
-            "weightlab.engines.transformer.save_tiny_modernbert moved to "
-            "weightlab.engines.tiny.save_tiny_modernbert",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return importlib.import_module("weightlab.engines.tiny").save_tiny_modernbert
-    raise AttributeError(f"module 'weightlab.engines.transformer' has no attribute {name!r}")
+    # Deprecation shim: the tiny demo model has a module of its own.
+    return moved(__name__, name, {"save_tiny_modernbert": "weightlab.engines.tiny"})
