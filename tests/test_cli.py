@@ -227,3 +227,25 @@ def test_console_script_help():
     assert proc.stdout.startswith("usage: weightlab")
     assert "reproduce" in proc.stdout
     assert proc.stderr == ""
+
+
+def test_an_unwritable_output_is_refused_before_any_training(capsys, tmp_path, monkeypatch):
+    import importlib
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained before checking --out")
+
+    module = importlib.import_module("weightlab.reproduce")  # the module, not the function
+    monkeypatch.setattr(module, "train_runs", no_training)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for out in (blocker, blocker / "results"):
+        err = _error_line(capsys, ["reproduce", "--n-documents", "600", "--out", str(out), "-q"])
+        assert f"Cannot write results to {out}" in err and "a-file is a file" in err
+
+
+def test_a_negative_seed_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["reproduce", "--seed", "-1"])
+    assert exc.value.code == 2
+    assert "--seed takes a whole number >= 0; got '-1'" in capsys.readouterr().err

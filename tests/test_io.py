@@ -118,3 +118,14 @@ def test_failed_figure_keeps_the_old_file(tmp_path, monkeypatch):
         plt.close(fig)
     assert path.read_bytes() == b"old png"
     assert _names(tmp_path) == ["f1_histograms.png"]
+
+
+def test_check_writable_creates_nothing_and_names_what_is_in_the_way(tmp_path):
+    from weightlab._io import check_writable
+
+    assert check_writable(tmp_path) == tmp_path and list(tmp_path.iterdir()) == []
+    new = tmp_path / "a" / "b"
+    assert check_writable(new) == new and not (tmp_path / "a").exists()
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(ValueError, match=r"Cannot write results to .*f[/\\]out: .*f is a file"):
+        check_writable(tmp_path / "f" / "out")

@@ -18,6 +18,37 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
+def check_writable(folder) -> Path:
+    """Prove, before long work, that files can be written into ``folder`` (made later).
+
+    Nothing is created: an existing folder gets a temporary file written and removed; for a
+    new one, its nearest existing parent must be a folder the process may write to.
+
+    Raises
+    ------
+    ValueError
+        Naming the folder and what stands in the way (a file, no permission, ...).
+    """
+    folder = Path(folder)
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    fix = "Choose another output folder (--out) that you can write to."
+    if not probe.is_dir():
+        raise ValueError(
+            f"Cannot write results to {folder}: {probe} is a file, not a folder. {fix}"
+        )
+    if probe == folder:
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as err:
+            raise ValueError(f"Cannot write results to {folder}: {err.strerror}. {fix}") from None
+    elif not os.access(probe, os.W_OK | os.X_OK):
+        raise ValueError(f"Cannot write results to {folder}: {probe} is not writable. {fix}")
+    return folder
+
+
 def atomic_write_bytes(path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then ``os.replace`` it."""
     path = Path(path)

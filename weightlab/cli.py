@@ -74,16 +74,25 @@ def _seeds(text: str) -> list[int]:
     return values
 
 
-def _n_boot(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(
-            f"--n-boot takes a whole number >= 0 (0: no intervals); got {text!r}"
-        )
-    return value
+def _whole(option: str, what: str = ""):
+    """An argparse type: a whole number >= 0, or a usage error naming ``option``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise argparse.ArgumentTypeError(
+                f"{option} takes a whole number >= 0{what}; got {text!r}"
+            )
+        return value
+
+    return parse
+
+
+_n_boot = _whole("--n-boot", " (0: no intervals)")
+_seed = _whole("--seed")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the majority and TF-IDF + logistic regression rows",
     )
-    rep.add_argument("--seed", type=int, default=0, help="seed of data, split and training")
+    rep.add_argument("--seed", type=_seed, default=0, help="seed of data, split and training")
     unc = rep.add_argument_group("uncertainty")
     unc.add_argument(
         "--n-boot",
@@ -247,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--n-documents", type=int, default=58_000, help="generated documents (default 58000)"
     )
     bench.add_argument("--n-classes", type=int, default=113, help="classes (default 113)")
-    bench.add_argument("--seed", type=int, default=0, help="seed of data and training")
+    bench.add_argument("--seed", type=_seed, default=0, help="seed of data and training")
     tr = bench.add_argument_group("target 6 (transformer)")
     tr.add_argument(
         "--model", default=None, help="hub id or directory (default answerdotai/ModernBERT-base)"

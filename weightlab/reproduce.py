@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from weightlab import _validate
+from weightlab._io import check_writable
 from weightlab.data import TextDataset
 from weightlab.results import ARTICLE_REPORTED, OUTPUT_FILES, Results
 from weightlab.runs import train_runs
@@ -80,13 +81,19 @@ def reproduce(
     from weightlab.cache import as_cache
     from weightlab.sources import load_data
 
+    # Pre-flight: every option checked, and the output folder writable, before any loading or
+    # training (minutes) can be lost to a typo.
+    _validate.whole_number(seed, "seed")
+    _validate.whole_number(n_boot, "n_boot", minimum=0, what="0: no intervals")
+    _validate.alphas(alphas)
+    if out is not None and _dist.is_main_process():
+        check_writable(out)
     store = as_cache(cache)
     if isinstance(data, TextDataset):
         dataset = data
     else:
         status(f"loading data {data!r} (generating it when it is not cached) ...", enabled=progress)
         dataset = load_data(data, seed=seed, cache=store, **data_kwargs)
-    _validate.whole_number(n_boot, "n_boot", minimum=0, what="0: no intervals")
     runs = train_runs(
         dataset,
         engine=engine,
