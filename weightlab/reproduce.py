@@ -113,7 +113,9 @@ def reproduce(
             "alphas": [float(a) for a in alphas],
             "data": str(data) if isinstance(data, str) else data.name,
         }
-        | ({"taus": [float(t) for t in taus]} if len(taus) else {}),
+        | ({"taus": [float(t) for t in taus]} if len(taus) else {})
+        # Every data option applied, so results.json says how the data was made.
+        | ({"data_options": dict(data_kwargs)} if data_kwargs else {}),
         n_boot=int(n_boot),
     )
     if seeds is not None:
