@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import logging
 import urllib.request
 import zipfile
@@ -793,3 +794,56 @@ def test_loaders_moved_out_of_data_keep_working_with_a_warning():
         assert weightlab.data.load_cfpb is weightlab.loaders.load_cfpb
     with pytest.raises(AttributeError, match="has no attribute 'load_nothing'"):
         weightlab.data.load_nothing  # noqa: B018
+
+
+# --------------------------------------------------------------------------------------------
+# damaged compressed files: an error that names the file, never a codec's traceback
+# --------------------------------------------------------------------------------------------
+
+
+def _damaged_files(folder):
+    import bz2
+    import gzip
+    import lzma
+    import zipfile
+
+    rows = "text,label\n" + "".join(
+        f"complaint number {i} about a fee,{'ab'[i % 2]}\n" for i in range(300)
+    )
+    whole = {
+        "gz": gzip.compress(rows.encode()),
+        "bz2": bz2.compress(rows.encode()),
+        "xz": lzma.compress(rows.encode()),
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("t.csv", rows)
+    whole["zip"] = buf.getvalue()
+    files = {}
+    for ext, data in whole.items():
+        files[f"truncated.csv.{ext}"] = data[: len(data) // 2]
+        broken = bytearray(data)
+        broken[len(data) // 3 : len(data) // 3 + 16] = b"\x00" * 16
+        files[f"corrupted.csv.{ext}"] = bytes(broken)
+    pd.read_csv(io.StringIO(rows)).to_parquet(folder / "ok.parquet")
+    good = (folder / "ok.parquet").read_bytes()
+    files["truncated.parquet"] = good[: len(good) // 2]
+    broken = bytearray(good)
+    broken[len(good) // 4 : len(good) // 4 + 40] = b"\xff" * 40
+    files["corrupted.parquet"] = bytes(broken)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return sorted(files)
+
+
+def test_damaged_compressed_files_get_an_error_naming_the_file(tmp_path):
+    for name in _damaged_files(tmp_path):
+        specs = [f"parquet:{name}"] if name.endswith("parquet") else [f"csv:{name}", f"cfpb:{name}"]
+        for spec in specs:
+            kind, _, target = spec.partition(":")
+            try:
+                load_data(f"{kind}:{tmp_path / target}")
+            except ValueError as err:
+                assert name in str(err) and ("damaged" in str(err) or "not a readable" in str(err))
+            else:  # a corruption the codec does not notice must still load whole rows
+                pytest.fail(f"{spec}: loaded a damaged file without an error")

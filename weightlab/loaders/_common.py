@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import logging
 from collections.abc import Sequence
@@ -105,9 +106,35 @@ def _read_header(path: Path, *, encoding: str, sep: str = ",") -> list[str]:
     if path.stat().st_size == 0:
         raise _empty_file_error(path)
     try:
-        header = pd.read_csv(path, sep=sep, nrows=0, encoding=encoding, compression="infer")
+        with damaged_file_errors(path, "CSV"):
+            header = pd.read_csv(path, sep=sep, nrows=0, encoding=encoding, compression="infer")
     except pd.errors.EmptyDataError as err:
         raise _empty_file_error(path, " (no header row)") from err
     except UnicodeDecodeError as err:
         raise _encoding_error(path, encoding, err) from err
     return [str(c) for c in header.columns]
+
+
+@contextlib.contextmanager
+def damaged_file_errors(path: Path, kind: str):
+    """Turn the decompressors' and readers' low-level errors into one that names the file.
+
+    A truncated or corrupted gzip, zip, xz or Parquet file surfaces as ``EOFError``,
+    ``zlib.error``, ``BadZipFile``, ``LZMAError`` or an ``OSError`` from deep inside pandas or
+    pyarrow; the user needs the file's name and the fix, not the codec's words alone.
+    """
+    import lzma
+    import zipfile
+    import zlib
+
+    try:
+        yield
+    except PermissionError as err:
+        raise ValueError(
+            f"'{path}' cannot be read ({err.strerror}); check its permissions."
+        ) from None
+    except (EOFError, zlib.error, zipfile.BadZipFile, lzma.LZMAError, OSError) as err:
+        raise ValueError(
+            f"'{path}' is damaged or not a {kind} file ({type(err).__name__}: {err}). Download "
+            "or export it again; a partial download is the usual cause."
+        ) from None

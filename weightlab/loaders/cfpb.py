@@ -22,6 +22,7 @@ from weightlab.loaders._common import (
     _missing_columns_error,
     _note,
     _read_header,
+    damaged_file_errors,
     logger,
 )
 
@@ -125,16 +126,19 @@ def _label_columns(label) -> list[str]:
 def _cfpb_chunks(path: Path, columns: list[str], *, encoding: str, chunksize: int):
     """Yield chunks of only ``columns``, as strings; empty fields are missing (NaN)."""
     try:
-        with pd.read_csv(
-            path,
-            usecols=columns,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            encoding=encoding,
-            compression="infer",
-            chunksize=chunksize,
-        ) as reader:
+        with (
+            damaged_file_errors(path, "CSV"),
+            pd.read_csv(
+                path,
+                usecols=columns,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                encoding=encoding,
+                compression="infer",
+                chunksize=chunksize,
+            ) as reader,
+        ):
             yield from reader
     except UnicodeDecodeError as err:
         raise _encoding_error(path, encoding, err) from err

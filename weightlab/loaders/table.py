@@ -16,6 +16,7 @@ from weightlab.loaders._common import (
     _make_dataset_for,
     _missing_columns_error,
     _read_header,
+    damaged_file_errors,
     logger,
 )
 
@@ -100,7 +101,8 @@ def load_table(
         if path.stat().st_size == 0:
             raise _empty_file_error(path)
         try:
-            columns = list(pq.read_schema(path).names)
+            with damaged_file_errors(path, "Parquet"):
+                columns = list(pq.read_schema(path).names)
         except pa.ArrowInvalid as err:
             raise ValueError(f"'{path}' is not a readable Parquet file ({err}).") from err
     else:
@@ -115,19 +117,21 @@ def load_table(
             "Pass text_column= and label_column= to name the columns to use.",
         )
     if fmt == "parquet":
-        df = pd.read_parquet(path, columns=wanted)
+        with damaged_file_errors(path, "Parquet"):
+            df = pd.read_parquet(path, columns=wanted)
     else:
         try:
-            df = pd.read_csv(
-                path,
-                sep=sep,
-                usecols=wanted,
-                dtype={text_column: str},
-                keep_default_na=False,
-                na_values=[""],
-                encoding=encoding,
-                compression="infer",
-            )
+            with damaged_file_errors(path, "CSV"):
+                df = pd.read_csv(
+                    path,
+                    sep=sep,
+                    usecols=wanted,
+                    dtype={text_column: str},
+                    keep_default_na=False,
+                    na_values=[""],
+                    encoding=encoding,
+                    compression="infer",
+                )
         except UnicodeDecodeError as err:
             raise _encoding_error(path, encoding, err) from err
     if df.empty:
