@@ -315,7 +315,12 @@ class Results:
         return fig
 
     def save(self, out_dir="results") -> dict[str, Path]:
-        """Write the result files atomically into ``out_dir``; return their paths."""
+        """Write the result files into ``out_dir`` as one unit; return their paths.
+
+        Each file is written atomically, and ``results.json`` last: it lists the SHA-256 of
+        every other file (``files``), so a reader (:func:`load_results`) knows when a folder
+        mixes files of two saves (an interrupted one, or a file copied from elsewhere).
+        """
         # Why a bare Figure, not pyplot + matplotlib.use("Agg"): switching the backend here
         # stopped a notebook that saves results from showing any later figure.
         from matplotlib.figure import Figure
@@ -324,10 +329,7 @@ class Results:
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        paths = {
-            "results.json": atomic_write_json(out / "results.json", self.to_dict()),
-            "table.md": atomic_write_text(out / "table.md", self.markdown()),
-        }
+        paths = {"table.md": atomic_write_text(out / "table.md", self.markdown())}
         buf = io.StringIO()
         self.per_class().to_csv(buf, index=False, float_format="%.6g")
         paths["per_class.csv"] = atomic_write_text(out / "per_class.csv", buf.getvalue())
@@ -343,7 +345,16 @@ class Results:
             self.frontier_figure(), out / "frontier.png", dpi=120
         )
         paths["logits.npz"] = atomic_write_bytes(out / "logits.npz", _logits_npz(self))
-        return paths
+        files = {name: _sha256(path) for name, path in sorted(paths.items())}
+        summary = self.to_dict() | {"files": files}
+        paths["results.json"] = atomic_write_json(out / "results.json", summary)
+        return {name: paths[name] for name in OUTPUT_FILES}
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _logits_npz(results: Results) -> bytes:
@@ -507,7 +518,75 @@ def load_results(folder) -> Results:
             arrays = {k: npz[k] for k in npz.files}
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as err:
         raise _corrupt(path, f"not a readable npz archive ({err})") from None
+    _check_files(folder, summary)
     return _check_saved(folder, summary, per_class, arrays)
+
+
+def _check_files(folder: Path, summary: dict) -> None:
+    """Every file ``results.json`` lists has the bytes it was saved with."""
+    for name, digest in (summary.get("files") or {}).items():
+        path = folder / name
+        if path.is_file() and _sha256(path) != digest:
+            raise ValueError(
+                f"{path} is not the file results.json was saved with: the folder mixes files "
+                f"of two saves (an interrupted run, or a copied file). Re-run `weightlab "
+                f"reproduce --out {folder}`."
+            )
+
+
+def _check_intervals(results: Results, folder: Path) -> None:
+    """The intervals and comparisons in results.json are those of the saved logits."""
+    saved = results.summary
+    unc = results.uncertainty()
+    if unc is None:
+        return
+    recomputed = {r["name"]: r for r in results.to_dict()["runs"]}
+    for rec in saved["runs"]:
+        for metric in ("accuracy", "macro_f1", "zero_f1_classes"):
+            key = f"{metric}_ci"
+            mine = recomputed[rec["name"]][key]
+            if rec.get(key) is None or not np.allclose(rec[key], mine, rtol=0, atol=1e-9):
+                raise ValueError(
+                    f"results.json in {folder} gives run {rec['name']!r} a {metric} interval "
+                    f"{rec.get(key)} but its logits give {[round(v, 6) for v in mine]} "
+                    "(same resamples): the file was edited or mixes two saves. Re-run `weightlab "
+                    f"reproduce --out {folder}`."
+                )
+    comparisons = unc.records()
+    if len(comparisons) != len(saved.get("comparisons") or []) or any(
+        not np.allclose([a["difference"], *a["ci"]], [b["difference"], *b["ci"]], atol=1e-9)
+        for a, b in zip(comparisons, saved["comparisons"], strict=True)
+    ):
+        raise ValueError(
+            f"results.json in {folder} holds paired comparisons that its logits do not give: "
+            f"the file was edited or mixes two saves. Re-run `weightlab reproduce --out {folder}`."
+        )
+
+
+def _check_data_summary(folder, summary, train_counts, y_validation, y_test) -> None:
+    """The data set's sizes in results.json are those of the saved labels."""
+    n = len(train_counts)
+    everything = (
+        train_counts + np.bincount(y_validation, minlength=n) + np.bincount(y_test, minlength=n)
+    )
+    derived = {
+        "n_documents": int(everything.sum()),
+        "n_train": int(train_counts.sum()),
+        "n_validation": len(y_validation),
+        "n_test": len(y_test),
+        "n_classes": n,
+        "head_share": float(everything.max() / everything.sum()),
+        "min_train_count": int(train_counts.min()),
+        "classes_under_20_train": int((train_counts < 20).sum()),
+    }
+    data = summary["dataset"]
+    for key, value in derived.items():
+        if key in data and not np.isclose(float(data[key]), value, rtol=0, atol=1e-12):
+            raise ValueError(
+                f"results.json in {folder} says {key} = {data[key]} but the saved labels give "
+                f"{value}: the file was edited or mixes two saves. Re-run `weightlab reproduce "
+                f"--out {folder}`."
+            )
 
 
 def _check_saved(folder: Path, summary: dict, per_class, arrays: dict) -> Results:
@@ -526,6 +605,7 @@ def _check_saved(folder: Path, summary: dict, per_class, arrays: dict) -> Result
     class_names = [str(c) for c in arrays["class_names"]]
     counts = arrays["train_counts"].astype(np.int64)
     y_test = arrays["y_test"].astype(np.int64)
+    _check_data_summary(folder, summary, counts, arrays["y_validation"], y_test)
     runs = []
     for i, name in enumerate(names):
         for key in (f"test_logits_{i}", f"validation_logits_{i}"):
@@ -534,7 +614,7 @@ def _check_saved(folder: Path, summary: dict, per_class, arrays: dict) -> Result
         test = arrays[f"test_logits_{i}"]
         s = scores_from_logits(test, y_test, class_names=class_names, train_counts=counts)
         rec = summary["runs"][i]
-        for metric in ("accuracy", "macro_f1"):
+        for metric in ("accuracy", "macro_f1", "zero_f1_classes", "n_classes_predicted"):
             if not np.isclose(float(s.overall[metric]), float(rec.get(metric, np.nan)), atol=1e-9):
                 raise ValueError(
                     f"logits.npz does not reproduce results.json: run {name!r} has {metric} "
@@ -558,7 +638,7 @@ def _check_saved(folder: Path, summary: dict, per_class, arrays: dict) -> Result
         )
     sv = summary.get("seed_variance")
     boot = summary.get("bootstrap") or {}
-    return Results(
+    results = Results(
         dataset=None,
         runs=runs,
         engine=str(summary.get("engine", "")),
@@ -573,3 +653,5 @@ def _check_saved(folder: Path, summary: dict, per_class, arrays: dict) -> Result
         folder=folder,
         _saved=summary,
     )
+    _check_intervals(results, folder)
+    return results
