@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import logging
 import urllib.request
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from weightlab.data import SPLITS, TextDataset, make_dataset, split_indices
 from weightlab.loaders import CFPB_EXPORT_URL, download_cfpb, load_cfpb, load_hf, load_table
@@ -847,3 +851,46 @@ def test_damaged_compressed_files_get_an_error_naming_the_file(tmp_path):
                 assert name in str(err) and ("damaged" in str(err) or "not a readable" in str(err))
             else:  # a corruption the codec does not notice must still load whole rows
                 pytest.fail(f"{spec}: loaded a damaged file without an error")
+
+
+# --------------------------------------------------------------------------------------------
+# load_table on generated CSVs (hypothesis): encodings, quoting, whitespace, repeats
+# --------------------------------------------------------------------------------------------
+
+_TEXT = st.text(
+    st.characters(categories=["L", "N", "P", "Zs"], max_codepoint=0xFF), min_size=1, max_size=30
+).filter(lambda t: t.strip())
+_LABEL = st.tuples(st.sampled_from(["", " ", "  "]), st.sampled_from(["Fraud", "Fee", "Caf\u00e9"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(_TEXT, _LABEL, _LABEL), min_size=2, max_size=40),
+    encoding=st.sampled_from(["utf-8", "latin-1", "utf-16"]),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]),
+)
+def test_load_table_reads_generated_csvs_under_one_policy(rows, encoding, quoting):
+    import tempfile
+    import unicodedata
+
+    texts = [t for t, _, _ in rows]
+    labels = [f"{pad}{name}{pad2[0]}" for _, (pad, name), pad2 in rows]
+    key = [" ".join(unicodedata.normalize("NFC", t).casefold().split()) for t in texts]
+    first = {}
+    for i, k in enumerate(key):
+        first.setdefault(k, i)
+    kept = sorted(first.values())
+    classes = sorted({labels[i].strip() for i in kept})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        pd.DataFrame({"text": texts, "label": labels}).to_csv(
+            path, index=False, quoting=quoting, encoding=encoding
+        )
+        if len(classes) < 2:
+            with pytest.raises(ValueError, match="Only one class"):
+                load_table(path, encoding=encoding)
+            return
+        ds = load_table(path, encoding=encoding)
+    assert ds.class_names == classes  # trimmed: one class per name whatever the padding
+    assert ds.texts.tolist() == [texts[i] for i in kept]  # the first of each repeat, in order
+    assert [ds.class_names[y] for y in ds.labels] == [labels[i].strip() for i in kept]

@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import f1_score
 
 from weightlab.metrics import BANDS, Scores, band_summary, score, scores_from_logits
@@ -249,3 +251,41 @@ def test_scores_from_logits_accepts_torch_bf16():
 def test_scores_from_logits_errors(logits, y, match):
     with pytest.raises(ValueError, match=match):
         scores_from_logits(logits, np.asarray(y), class_names=NAMES)
+
+
+# --------------------------------------------------------------------------------------------
+# against scikit-learn on random labels (hypothesis)
+# --------------------------------------------------------------------------------------------
+
+
+@st.composite
+def _labelled(draw):
+    n_classes = draw(st.integers(2, 12))
+    n = draw(st.integers(1, 200))
+    labels = st.integers(0, n_classes - 1)
+    y_true = draw(st.lists(labels, min_size=n, max_size=n))
+    y_pred = draw(st.lists(labels, min_size=n, max_size=n))
+    return n_classes, np.array(y_true), np.array(y_pred)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_labelled())
+def test_scores_agree_with_scikit_learn(case):
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score
+
+    n_classes, y_true, y_pred = case
+    names = [f"c{i}" for i in range(n_classes)]
+    s = score(y_true, y_pred, class_names=names)
+    present = np.unique(y_true)
+    per_class = f1_score(y_true, y_pred, labels=present, average=None, zero_division=0)
+    assert s.overall["accuracy"] == pytest.approx(accuracy_score(y_true, y_pred))
+    assert s.overall["macro_f1"] == pytest.approx(per_class.mean())
+    assert s.overall["zero_f1_classes"] == int((per_class == 0).sum())
+    assert s.overall["n_classes_scored"] == len(present)
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # sklearn warns on classes predicted, not present
+            expected = balanced_accuracy_score(y_true, y_pred)
+    assert s.overall["balanced_accuracy"] == pytest.approx(expected)
