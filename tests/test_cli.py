@@ -289,3 +289,21 @@ def test_keep_duplicates_reaches_the_loader_and_is_refused_for_generated_data(tm
     capsys.readouterr()
     assert main(["reproduce", "--keep-duplicates", "-q"]) == 2
     assert "--keep-duplicates does not apply to --data synthetic" in capsys.readouterr().err
+
+
+def test_swapped_columns_or_tiny_classes_are_explained_before_training(tmp_path, capsys):
+    # Swapped: the "texts" are three category names, every "label" a narrative.
+    rows = [f"{('fee', 'fraud', 'loan')[i % 3]},my complaint number {i}" for i in range(40)]
+    (tmp_path / "t.csv").write_text("text,label\n" + "\n".join(rows) + "\n")
+    argv = ["reproduce", "--data", f"csv:{tmp_path / 't.csv'}", "--out", str(tmp_path / "r")]
+    err = _error_line(capsys, [*argv, "-q"])
+    assert "split(s) of 't' are empty" in err and "columns are swapped" in err
+    rows = [f"fee,my complaint number {i}" for i in range(40)]  # one "text" only
+    (tmp_path / "t.csv").write_text("text,label\n" + "\n".join(rows) + "\n")
+    err = _error_line(capsys, [*argv, "-q"])
+    assert "Only one class" in err and "39 of 40 documents repeated" in err and "swapped" in err
+    # Tiny classes: two documents each, so no validation example.
+    rows = [f"complaint number {i} about a fee,c{i // 2}" for i in range(40)]
+    (tmp_path / "t.csv").write_text("text,label\n" + "\n".join(rows) + "\n")
+    err = _error_line(capsys, [*argv, "-q"])
+    assert "validation split(s)" in err and "Merge or drop the smallest classes" in err

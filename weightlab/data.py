@@ -168,6 +168,36 @@ class TextDataset:
             self.__dict__["_fingerprint"] = cached
         return cached
 
+    def check_trainable(self) -> None:
+        """Refuse, before any training, a data set with an empty split, and say why.
+
+        Every engine trains on train, stops or is checked on validation and is scored on test.
+
+        Raises
+        ------
+        ValueError
+            Naming the empty split and the likely cause (tiny classes; swapped columns).
+        """
+        sizes = {part: int(self._mask(part).sum()) for part in SPLITS}
+        empty = [part for part, n in sizes.items() if n == 0]
+        if not empty:
+            return
+        counts = np.bincount(self.labels, minlength=self.n_classes)
+        why = (
+            f"{len(self.texts):,} documents in {self.n_classes:,} classes, the largest with "
+            f"{counts.max():,}; the split keeps a class's first example for train, its second "
+            "for test and its third for validation"
+        )
+        hint = (
+            " So many classes for so few documents suggests the text and label columns are "
+            "swapped (text_column= / label_column=, --text-column / --label-column)."
+            if self.n_classes > len(self.texts) / 2
+            else " Merge or drop the smallest classes, or load more data."
+        )
+        raise ValueError(
+            f"The {' and '.join(empty)} split(s) of {self.name!r} are empty ({why}).{hint}"
+        )
+
     def summary(self) -> dict:
         """Size and shape of the data set, as written to ``results.json``."""
         counts = np.bincount(self.labels, minlength=self.n_classes)
@@ -362,8 +392,15 @@ def make_dataset(
                 f"got range [{y.min()}, {y.max()}]."
             )
     if len(np.unique(y)) < 2:
+        swapped = (
+            f" {n_dup:,} of {n_dup + len(y):,} documents repeated another's text: are the text "
+            "and label columns swapped?"
+            if n_dup > len(y)
+            else ""
+        )
         raise ValueError(
-            f"Only one class ({names[int(y[0])]!r}) in the data: a classifier needs at least two."
+            f"Only one class ({names[int(y[0])]!r}) in the data: a classifier needs at least "
+            f"two.{swapped}"
         )
     split, split_notes = split_indices(
         y, test_size=test_size, validation_size=validation_size, seed=seed

@@ -294,6 +294,7 @@ def train_runs(
         raise ValueError(
             f"taus must be finite and non-zero (tau=0 is the unweighted run); got {taus}."
         )
+    dataset.check_trainable()  # before any featurising: an empty split fails deep in sklearn
     main = get_engine(engine) if isinstance(engine, str) else engine
     jobs: list[tuple[Engine, float | None, float]] = []
     if baselines:
