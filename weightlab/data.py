@@ -350,8 +350,9 @@ def make_dataset(
     missing = [i for i, y in enumerate(labels) if _missing_label(y)]
     if missing:
         raise ValueError(
-            f"{len(missing)} label(s) are missing (NaN/None/blank; first rows: {missing[:5]}). "
-            "Drop those rows or fill the label column."
+            f"{len(missing)} label(s) are missing (NaN/None/blank, or 'nan'/'None' text left by "
+            f"a conversion to strings; first rows: {missing[:5]}). Drop those rows or fill the "
+            "label column."
         )
     if duplicates not in ("drop", "keep"):
         raise ValueError(f"duplicates must be 'drop' or 'keep'; got {duplicates!r}.")
@@ -424,12 +425,19 @@ def make_dataset(
     )
 
 
+#: How a missing value reads once something turned it into text (``astype(str)``, a NumPy
+#: string array): refused as labels rather than becoming a class called "nan".
+_MISSING_AS_TEXT = {"nan", "none", "<na>", "nat", "null"}
+
+
 def _missing_label(value) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float | np.floating) and value != value:
         return True
-    return isinstance(value, str) and not value.strip()
+    return isinstance(value, str) and (
+        not value.strip() or value.strip().lower() in _MISSING_AS_TEXT
+    )
 
 
 def _label_name(value: str) -> str:
