@@ -89,3 +89,12 @@ def test_hand_edited_numbers_in_results_json_are_refused(copy):
         with pytest.raises(ValueError, match=match):
             load_results(copy)
     path.write_text(json.dumps(original))
+
+
+def test_table_md_carries_the_run_id_of_its_save(saved, tmp_path):
+    made, out = saved
+    digest = json.loads((out / "results.json").read_text())["files"]["logits.npz"]
+    assert f"Run id {digest[:16]} " in (out / "table.md").read_text()
+    other = wl.reproduce(wl.make_complaints(1500, 8, seed=4), out=None, progress=False, n_boot=0)
+    other.save(tmp_path / "other")
+    assert f"Run id {digest[:16]} " not in (tmp_path / "other" / "table.md").read_text()

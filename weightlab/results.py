@@ -120,6 +120,7 @@ class Results:
     y_test: np.ndarray | None = None
     folder: Path | None = None
     _saved: dict | None = field(default=None, repr=False)
+    _run_id: str | None = field(default=None, init=False, repr=False)
     _uncertainty: RunUncertainty | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
@@ -271,6 +272,14 @@ class Results:
         lines += _uncertainty_lines(self.uncertainty(), self.runs)
         if self.seed_variance is not None:
             lines += _seed_variance_lines(self.seed_variance)
+        run_id = self._run_id or ((self._saved or {}).get("files") or {}).get("logits.npz")
+        if run_id:
+            lines += [
+                "",
+                f"Run id {run_id[:16]} (the start of the SHA-256 of logits.npz, which "
+                "results.json lists under files): a table.md with another id belongs to "
+                "another save.",
+            ]
         return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict:
@@ -329,7 +338,10 @@ class Results:
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        paths = {"table.md": atomic_write_text(out / "table.md", self.markdown())}
+        # logits.npz first: its digest is the run id that table.md and results.json carry.
+        paths = {"logits.npz": atomic_write_bytes(out / "logits.npz", _logits_npz(self))}
+        self._run_id = _sha256(paths["logits.npz"])
+        paths["table.md"] = atomic_write_text(out / "table.md", self.markdown())
         buf = io.StringIO()
         self.per_class().to_csv(buf, index=False, float_format="%.6g")
         paths["per_class.csv"] = atomic_write_text(out / "per_class.csv", buf.getvalue())
@@ -344,7 +356,6 @@ class Results:
         paths["frontier.png"] = atomic_savefig(
             self.frontier_figure(), out / "frontier.png", dpi=120
         )
-        paths["logits.npz"] = atomic_write_bytes(out / "logits.npz", _logits_npz(self))
         files = {name: _sha256(path) for name, path in sorted(paths.items())}
         summary = self.to_dict() | {"files": files}
         paths["results.json"] = atomic_write_json(out / "results.json", summary)
