@@ -238,13 +238,12 @@ def weights_from_counts(
             ceiling = direct[present].min() * float(max_ratio)
             direct[present] = np.minimum(direct[present], ceiling)
         direct = direct * (counts.sum() / np.dot(counts, direct))
-    log_w = log_raw + np.log(n.sum()) - logsumexp(log_raw + np.log(n))
     if np.isfinite(direct).all() and (direct[present] > 0).all():
         weights = direct
     else:
         weights = np.zeros(counts.shape, dtype=np.float64)
-        weights[present] = np.exp(log_w)
-    log_span = float(log_w.max() - log_w.min())
+        weights[present] = np.exp(log_raw + np.log(n.sum()) - logsumexp(log_raw + np.log(n)))
+    log_span = float(log_raw.max() - log_raw.min())  # normalising does not change ratios
     if log_span > np.log(MAX_SAFE_RATIO):
         warnings.warn(
             f"class weights span a ratio of {np.exp(min(log_span, 700)):.3g} (more than "
