@@ -204,3 +204,15 @@ def test_default_corpus_matches_the_article_shape():
     assert s["head_share"] == pytest.approx(0.23, abs=0.005)
     assert 9 <= s["min_train_count"] <= 11  # min_class_size 15
     assert 45 <= s["classes_under_20_train"] <= 65
+
+
+def test_issue_skew_moves_documents_between_a_products_issues():
+    # Larger skew: a product's main issue ranks higher against the other products' issues.
+    first_product = next(iter(PRODUCTS))
+    second_issue = list(PRODUCTS[first_product]["issues"])[1]
+    rank = {s: [issue for _, issue in taxonomy(s)].index(second_issue) for s in (0.8, 1.3, 2.0)}
+    assert rank[0.8] < rank[1.3] < rank[2.0]
+    assert taxonomy() == taxonomy(1.3)  # the default
+    assert set(taxonomy(0.8)) == set(taxonomy(2.0))  # the same classes, reordered
+    with pytest.raises(ValueError, match="issue_skew must be in"):
+        make_complaints(500, 5, issue_skew=0)

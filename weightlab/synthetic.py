@@ -26,11 +26,17 @@ masked the way the CFPB masks them (``XXXX``, ``XX/XX/XXXX``, ``{$120.00}``).
 
 These parameters set the difficulty. The defaults were recalibrated for the default engine
 trained to its validation criterion: unweighted accuracy ~62% (the article: 55%), 64 classes
-with zero F1 (the article: 49), TF-IDF + logistic regression within 2 points. Settings that
-lowered accuracy further (more label noise, more borrowed cues, fewer cues) also left more
-classes at zero F1 or put the engine below the logistic regression on macro F1; see
-``weightlab.weighting_sensitivity`` for how the weighting effect moves with them. Whether
-class weighting helps macro F1 is *not* built in: it emerges from training.
+with zero F1 (the article: 49), TF-IDF + logistic regression within 2 points. Accuracy is set
+mostly by how much of each product its main issue holds (``issue_skew``): a model that finds
+the product and names its main issue gets most of the head right, so label noise, borrowed
+cues and fewer cues move accuracy little and mostly add classes at zero F1.
+``issue_skew=1.2, label_noise=0.25`` lands in the article's range (58.7% unweighted, 54 zero-F1
+classes, the logistic regression 1.3 points below), but there the default engine's macro F1 on
+the validation split is 0.025 below the logistic regression's - beyond the fit check's
+tolerance, although its validation loss is the lower of the two - so the default keeps the
+setting where the fit check passes. See ``weightlab.weighting_sensitivity`` for how the
+weighting effect moves with these parameters. Whether class weighting helps macro F1 is *not*
+built in: it emerges from training.
 Generation is deterministic for a seed and takes seconds for 58,000 documents.
 """
 
@@ -117,6 +123,11 @@ class SyntheticConfig:
     product_rate: float = 3.0  # mean product-level sentences
     filler_rate: float = 6.0  # mean generic sentences
     label_noise: float = 0.3  # share of narratives labelled with a sibling issue
+    # How fast a product's issues shrink from its main issue: an issue's rank is
+    # (product rank) x (issue rank) ** issue_skew. Larger: each product's main issue holds
+    # more of its documents (a model that finds the product and names its main issue scores
+    # higher); smaller: more of each product sits in issues that are hard to tell apart.
+    issue_skew: float = 1.3
     min_words: int = 80  # narratives are padded with filler up to this length
     max_words: int = 250  # ... and cut at a sentence boundary below this
 
@@ -136,6 +147,8 @@ class SyntheticConfig:
         for name in ("cue_rate", "sibling_rate", "product_rate", "filler_rate"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0; got {getattr(self, name)}.")
+        if not 0 < self.issue_skew <= 10:
+            raise ValueError(f"issue_skew must be in (0, 10]; got {self.issue_skew}.")
         if not 0 <= self.label_noise < 1:
             raise ValueError(f"label_noise must be in [0, 1); got {self.label_noise}.")
         if not 10 <= self.min_words <= self.max_words - _LONGEST_SENTENCE:
@@ -146,17 +159,19 @@ class SyntheticConfig:
             )
 
 
-def taxonomy() -> list[tuple[str, str]]:
+def taxonomy(issue_skew: float = SyntheticConfig.issue_skew) -> list[tuple[str, str]]:
     """``(product, issue)`` pairs ordered from the most to the least frequent class.
 
     Products and their issues are listed in order of real-world volume in
-    :mod:`weightlab._taxonomy`; the global rank interleaves them so that the head is
-    dominated by the large products and every product has a tail.
+    :mod:`weightlab._taxonomy`; the global rank ``(product rank) x (issue rank) **
+    issue_skew`` interleaves them so that the head is dominated by the large products and
+    every product has a tail.
     """
     scored = []
     for p_rank, (product, spec) in enumerate(PRODUCTS.items()):
         for i_rank, issue in enumerate(spec["issues"]):
-            scored.append(((p_rank + 1) * (i_rank + 1) ** 1.3, p_rank, i_rank, product, issue))
+            rank = (p_rank + 1) * (i_rank + 1) ** issue_skew
+            scored.append((rank, p_rank, i_rank, product, issue))
     scored.sort()
     return [(product, issue) for *_, product, issue in scored]
 
@@ -295,7 +310,7 @@ def make_complaints(
     """
     cfg = SyntheticConfig(n_documents=n_documents, n_classes=n_classes, **params)
     rng = np.random.default_rng(seed)
-    classes = taxonomy()[: cfg.n_classes]
+    classes = taxonomy(cfg.issue_skew)[: cfg.n_classes]
     sizes = class_sizes(
         cfg.n_documents,
         cfg.n_classes,
