@@ -148,6 +148,7 @@ def bench_fit(*, seed: int = 0, suite=FIT_SUITE, log=print) -> list[Figure]:
             engine = TfidfLinearEngine(config).prepare(ds)
             runs[label] = train_run(engine, alpha=alpha, seed=seed, progress=False)
         w = runs["default alpha 0.5"].scores.overall
+        yv = ds.labels_of("validation")
         figures.append(
             Figure(
                 7,
@@ -158,8 +159,9 @@ def bench_fit(*, seed: int = 0, suite=FIT_SUITE, log=print) -> list[Figure]:
                 note=f"{len(ds.labels_of('train')):,} train docs, {ds.n_classes} classes; "
                 f"macro F1 {b['macro_f1']:.3f}, {b['zero_f1_classes']} zero-F1; "
                 f"{lr_info['fit_seconds']:.1f} s, {lr_info['n_iter']} iterations, "
-                f"{'converged' if lr_info['converged'] else 'not converged'}; default at "
-                f"alpha 0.5: {w['accuracy']:.1%} / {w['macro_f1']:.3f}",
+                f"{'converged' if lr_info['converged'] else 'not converged'}; validation "
+                f"loss {_validation_loss(base, yv):.3f}; default at alpha 0.5: "
+                f"{w['accuracy']:.1%} / {w['macro_f1']:.3f}",
             )
         )
         for label in ("default", "legacy()"):
@@ -173,7 +175,8 @@ def bench_fit(*, seed: int = 0, suite=FIT_SUITE, log=print) -> list[Figure]:
                     "points",
                     better="higher",
                     note=f"{o['accuracy']:.1%}; {info['epochs']} epochs (best "
-                    f"{info['best_epoch']}, {info['stop_reason']}), {info['fit_seconds']:.1f} s",
+                    f"{info['best_epoch']}, {info['stop_reason']}), {info['fit_seconds']:.1f} s; "
+                    f"validation loss {_validation_loss(runs[label], yv):.3f}",
                 )
             )
             figures.append(
@@ -188,6 +191,15 @@ def bench_fit(*, seed: int = 0, suite=FIT_SUITE, log=print) -> list[Figure]:
                 )
             )
     return figures
+
+
+def _validation_loss(run, y_validation) -> float:
+    """Unweighted cross-entropy of a run on the validation split (both engines' objective)."""
+    import torch
+
+    logits = torch.from_numpy(np.asarray(run.validation_logits, dtype=np.float32))
+    target = torch.from_numpy(np.asarray(y_validation, dtype=np.int64))
+    return float(torch.nn.functional.cross_entropy(logits, target))
 
 
 def _median_ms(fn, repeats: int) -> float:
