@@ -40,7 +40,7 @@ import scipy.sparse as sp
 
 from weightlab import _validate
 
-__all__ = ["BatchStore", "HeadConfig", "HeadFit", "fit_head"]
+__all__ = ["BatchStore", "HeadConfig", "HeadFit", "fit_head", "train_head"]
 
 
 @dataclass(frozen=True)
@@ -427,6 +427,48 @@ def _fit_head(
             "batch_size": size,
             "fit_seconds": seconds,
         },
+    )
+
+
+def train_head(
+    dataset,
+    features,
+    *,
+    class_weight=None,
+    tau: float = 0.0,
+    config: HeadConfig,
+    seed: int = 0,
+    batches: BatchStore | None = None,
+    progress: bool = True,
+    desc: str = "head",
+) -> HeadFit:
+    """One weighted run of a head engine: :func:`fit_head` with the run's own loss.
+
+    The loss is ``make_loss(class_weight, tau=tau)`` (:mod:`weightlab.weights`) with the
+    training prior of ``dataset``; ``features`` are the ``(train, validation, test)`` rows of
+    its three splits. Every engine that trains a head on fixed features (``tfidf-linear``,
+    ``encoder-probe``) trains through here, so they share the loss, the penalty and the
+    stopping rule.
+    """
+    from weightlab.weights import log_prior, make_loss
+
+    if class_weight is not None:
+        class_weight = np.asarray(class_weight, np.float32)
+    loss_fn = make_loss(class_weight, log_prior=log_prior(dataset.train_counts), tau=tau)
+    X_train, X_validation, X_test = features
+    return fit_head(
+        X_train,
+        dataset.labels_of("train"),
+        X_validation,
+        dataset.labels_of("validation"),
+        X_test,
+        n_classes=dataset.n_classes,
+        loss_fn=loss_fn,
+        config=config,
+        seed=seed,
+        batches=batches,
+        progress=progress,
+        desc=desc,
     )
 
 

@@ -28,8 +28,7 @@ import scipy.sparse as sp
 from weightlab.cache import as_cache, config_dict, pack_csr, unpack_csr
 from weightlab.data import TextDataset
 from weightlab.engines.base import Engine, EngineOutput
-from weightlab.engines.linear import BatchStore, HeadConfig, fit_head
-from weightlab.weights import log_prior, make_loss
+from weightlab.engines.linear import BatchStore, HeadConfig, train_head
 
 __all__ = [
     "TfidfConfig",
@@ -370,16 +369,12 @@ class TfidfLinearEngine(_TfidfEngine):
         """Train with ``make_loss(class_weight, tau=tau)`` and return test / validation logits."""
         self._check_fit_options(class_weight, tau)
         ds = self._require_prepared()
-        class_weight = None if class_weight is None else np.asarray(class_weight, np.float32)
-        loss_fn = make_loss(class_weight, log_prior=log_prior(ds.train_counts), tau=tau)
-        fit = fit_head(
-            self.features.train,
-            ds.labels_of("train"),
-            self.features.validation,
-            ds.labels_of("validation"),
-            self.features.test,
-            n_classes=ds.n_classes,
-            loss_fn=loss_fn,
+        f = self.features
+        fit = train_head(
+            ds,
+            (f.train, f.validation, f.test),
+            class_weight=class_weight,
+            tau=tau,
             config=self.config,
             seed=seed,
             batches=self._batches,
