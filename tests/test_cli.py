@@ -181,7 +181,8 @@ def test_options_that_do_not_go_together_are_usage_errors(capsys):
     err = capsys.readouterr().err
     assert err.startswith("usage: weightlab reproduce")
     assert err.splitlines()[-1] == (
-        "weightlab reproduce: error: --model and --epochs apply to --engine transformer only"
+        "weightlab reproduce: error: --model applies to --engine transformer or encoder-probe, "
+        "--epochs to --engine transformer only"
     )
 
 

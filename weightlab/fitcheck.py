@@ -1,10 +1,11 @@
-"""Is the unweighted model well fitted? A check against the TF-IDF + LR baseline.
+"""Is the unweighted model well fitted? A check against a logistic regression.
 
 "What did class weighting change?" is only the accuracy / macro-F1 trade-off when the
 unweighted model is well fitted. A model that under-fits under-predicts the rare classes, and
 weighting then seems to "improve accuracy too" for reasons that have nothing to do with the
 trade-off. :func:`fit_check` compares the engine's unweighted run with scikit-learn's logistic
-regression on the same TF-IDF features (``tfidf-logreg``, a well-understood convex fit) on the
+regression on the same features (``tfidf-logreg`` on TF-IDF, ``encoder-logreg`` on an
+encoder's embeddings: the engine's ``fit_reference``; a well-understood convex fit) on the
 **validation** split, never the test split: when the engine is more than ``max_accuracy_gap``
 below in accuracy or ``max_macro_f1_gap`` below in macro F1, the check fails and says so.
 
@@ -21,6 +22,12 @@ import numpy as np
 from weightlab.metrics import scores_from_logits
 
 __all__ = ["FitCheck", "fit_check"]
+
+#: How a reference run is named in the message.
+_REFERENCE_NAMES = {
+    "tfidf-logreg": "TF-IDF + logistic regression",
+    "encoder-logreg": "logistic regression",
+}
 
 #: Largest accuracy shortfall (fraction) of the unweighted engine that still counts as fitted.
 MAX_ACCURACY_GAP = 0.02
@@ -62,13 +69,15 @@ class FitCheck:
     n_validation: int
     max_accuracy_gap: float = MAX_ACCURACY_GAP
     max_macro_f1_gap: float = MAX_MACRO_F1_GAP
+    baseline: str = "tfidf-logreg"  # the reference run (the engine's ``fit_reference``)
 
     @property
     def message(self) -> str:
         """One paragraph for tables, reports and notebooks."""
+        reference = _REFERENCE_NAMES.get(self.baseline, self.baseline)
         scores = (
             f"Unweighted {self.engine}: validation accuracy {self.accuracy:.1%}, macro F1 "
-            f"{self.macro_f1:.3f}; TF-IDF + logistic regression on the same features: "
+            f"{self.macro_f1:.3f}; {reference} on the same features: "
             f"{self.baseline_accuracy:.1%}, {self.baseline_macro_f1:.3f} "
             f"({self.n_validation:,} validation documents)."
         )
@@ -88,7 +97,8 @@ class FitCheck:
                 f"FIT CHECK FAILED: the unweighted model is {' and '.join(gaps)} below the "
                 "baseline. It looks under-fitted: it under-predicts rare classes, so a weighting "
                 "effect measured on it is not the accuracy / macro-F1 trade-off. Train it longer "
-                "or with other settings (see TfidfLinearConfig) before reading the comparison."
+                "or with other settings (its config: max_epochs, learning_rate, C, ...) before "
+                "reading the comparison."
             )
         if self.baseline_converged is False:
             verdict += (
@@ -110,7 +120,7 @@ def fit_check(
     max_accuracy_gap: float = MAX_ACCURACY_GAP,
     max_macro_f1_gap: float = MAX_MACRO_F1_GAP,
 ) -> FitCheck | None:
-    """Compare the unweighted engine run with ``tfidf-logreg`` on the validation split.
+    """Compare the unweighted engine run with its fit reference on the validation split.
 
     Parameters
     ----------
@@ -131,12 +141,16 @@ def fit_check(
         engine run, or an empty validation split.
     """
     y_validation = np.asarray(y_validation)
-    baseline = next((r for r in runs if r.engine == "tfidf-logreg"), None)
     checked = next(
         (r for r in runs if not r.baseline and not r.alpha and not r.tau),
         None,
     )
-    if baseline is None or checked is None or y_validation.size == 0:
+    if checked is None:
+        return None
+    # the engine's own reference: a logistic regression on the features it trains on
+    reference = getattr(checked, "fit_reference", "tfidf-logreg")
+    baseline = next((r for r in runs if r.engine == reference), None)
+    if baseline is None or y_validation.size == 0:
         return None
 
     def validation_scores(run):
@@ -159,4 +173,5 @@ def fit_check(
         n_validation=int(y_validation.size),
         max_accuracy_gap=max_accuracy_gap,
         max_macro_f1_gap=max_macro_f1_gap,
+        baseline=reference,
     )

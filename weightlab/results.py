@@ -65,6 +65,7 @@ ARTICLE_REPORTED = {
 _LABELS = {
     "majority": "Majority class",
     "tfidf-logreg": "TF-IDF + logistic regression",
+    "encoder-logreg": "Embeddings + logistic regression",
     "unweighted": "Unweighted",
     "weighted": "Sqrt-inverse class weights",
 }

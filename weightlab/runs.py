@@ -22,7 +22,15 @@ from weightlab import _validate
 from weightlab._progress import elapsed, in_notebook, status
 from weightlab.cache import Cache, as_cache, config_dict
 from weightlab.data import TextDataset
-from weightlab.engines import ENGINE_NAMES, Engine, EngineOutput, get_engine, is_baseline
+from weightlab.engines import (
+    ENGINE_NAMES,
+    Engine,
+    EngineOutput,
+    default_baselines,
+    engine_class,
+    get_engine,
+    is_baseline,
+)
 from weightlab.metrics import Scores, scores_from_logits
 from weightlab.weights import weights_from_counts
 
@@ -61,6 +69,15 @@ class Run:
     def baseline(self) -> bool:
         """Whether the run's engine is a baseline (declared by the engine, ``Engine.baseline``)."""
         return is_baseline(self.engine)
+
+    @property
+    def fit_reference(self) -> str:
+        """The baseline the fit check compares this engine with (``Engine.fit_reference``)."""
+        return (
+            engine_class(self.engine).fit_reference
+            if self.engine in ENGINE_NAMES
+            else ("tfidf-logreg")
+        )
 
     def record(self) -> dict:
         """The run as a JSON-ready row of ``results.json``."""
@@ -197,6 +214,7 @@ def _run_key(
         engine=engine.name,
         engine_class=f"{type(engine).__module__}.{type(engine).__qualname__}",
         config=config,
+        inputs=engine.cache_parts(),
         alpha=float(alpha or 0.0),
         tau=float(tau),
         seed=int(seed),
@@ -298,7 +316,10 @@ def train_runs(
     main = get_engine(engine) if isinstance(engine, str) else engine
     jobs: list[tuple[Engine, float | None, float]] = []
     if baselines:
-        jobs += [(get_engine(name), None, 0.0) for name in ENGINE_NAMES if is_baseline(name)]
+        jobs += [(get_engine(name), None, 0.0) for name in default_baselines()]
+        # the fit check's logistic regression on the engine's own features, when it has one
+        if (reference := main.reference_engine()) is not None:
+            jobs.append((reference, None, 0.0))
     jobs += [(main, a, 0.0) for a in alphas]
     jobs += [(main, 0.0, t) for t in taus]
 

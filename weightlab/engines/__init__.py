@@ -5,6 +5,8 @@
 ``tfidf-logreg``   TF-IDF + scikit-learn LogisticRegression (article baseline)
 ``tfidf-linear``   TF-IDF + torch softmax regression with a weighted loss (default)
 ``transformer``    fine-tune a Hugging Face encoder with ``transformers.Trainer``
+``encoder-probe``  frozen pretrained encoder (all-MiniLM-L6-v2) + weighted head
+``encoder-logreg`` LogisticRegression on the same embeddings (the probe's fit check)
 =================  ==========================================================
 """
 
@@ -30,6 +32,7 @@ __all__ = [
     "TfidfLinearEngine",
     "TfidfLogRegConfig",
     "TfidfLogRegEngine",
+    "default_baselines",
     "engine_class",
     "get_engine",
     "is_baseline",
@@ -42,6 +45,8 @@ _REGISTRY = {
     "tfidf-logreg": ("weightlab.engines.tfidf", "TfidfLogRegEngine"),
     "tfidf-linear": ("weightlab.engines.tfidf", "TfidfLinearEngine"),
     "transformer": ("weightlab.engines.transformer", "TransformerEngine"),
+    "encoder-probe": ("weightlab.engines.encoder", "EncoderProbeEngine"),
+    "encoder-logreg": ("weightlab.engines.encoder", "EncoderLogRegEngine"),
 }
 ENGINE_NAMES = tuple(_REGISTRY)
 
@@ -64,3 +69,8 @@ def get_engine(name: str, config=None) -> Engine:
 def is_baseline(name: str) -> bool:
     """Whether the engine registered as ``name`` is a baseline (False for unknown names)."""
     return name in _REGISTRY and engine_class(name).baseline
+
+
+def default_baselines() -> list[str]:
+    """The baselines every experiment trains (on-demand ones only as a fit reference)."""
+    return [n for n in ENGINE_NAMES if is_baseline(n) and not engine_class(n).on_demand]

@@ -59,6 +59,11 @@ class Engine(ABC):
     #: True for an engine whose fit can take a while and shows no progress of its own
     #: (a scikit-learn solver): :func:`weightlab.runs.train_runs` shows the elapsed time.
     silent_fit: bool = False
+    #: The baseline run the fit check compares this engine's unweighted run with: a
+    #: logistic regression on the same features (:mod:`weightlab.fitcheck`).
+    fit_reference: str = "tfidf-logreg"
+    #: A baseline trained only as another engine's fit reference, never by default.
+    on_demand: bool = False
 
     _progress: bool = True
 
@@ -92,6 +97,22 @@ class Engine(ABC):
         """
         self.dataset = dataset
         return self
+
+    def reference_engine(self) -> Engine | None:
+        """A configured engine for :attr:`fit_reference` when no default baseline is it.
+
+        None (the default) when the reference is one of the baselines every experiment trains
+        (``tfidf-logreg``); an engine on other features returns a baseline on those features.
+        """
+        return None
+
+    def cache_parts(self) -> dict:
+        """What else identifies this engine's results beyond its config, for the run cache.
+
+        Empty by default; an engine whose inputs live outside its config (a model directory
+        that may change in place) returns their identity here.
+        """
+        return {}
 
     def _check_fit_options(self, class_weight, tau) -> None:
         """Refuse an option this engine cannot apply, instead of ignoring it."""

@@ -164,15 +164,18 @@ def _check_int(value, name: str, minimum: int, why: str = "") -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _load_error(what: str, name: str, err: BaseException) -> RuntimeError:
+def _load_error(
+    what: str, name: str, err: BaseException, hint=("TransformerConfig", _DEFAULT_MODEL)
+) -> RuntimeError:
+    config, default = hint
     return RuntimeError(
         f"Could not load the {what} {name!r} ({type(err).__name__}: {err}).\n"
         f"{name!r} is not a local directory with config.json and weights, and it could not be "
         "fetched from the Hugging Face Hub: the machine may be offline, or the id is wrong.\n"
         "To run offline, download the model on a machine with internet access, e.g.\n"
-        f"    huggingface-cli download {_DEFAULT_MODEL} --local-dir DIR\n"
+        f"    huggingface-cli download {default} --local-dir DIR\n"
         "(newer huggingface_hub: `hf download ...`), copy DIR here and point the engine at it: "
-        "TransformerConfig(model='DIR') or, on the command line, --model DIR. "
+        f"{config}(model='DIR') or, on the command line, --model DIR. "
         "Set HF_HUB_OFFLINE=1 to skip the network retries."
     )
 
@@ -182,25 +185,30 @@ def _looks_like_path(name: str) -> bool:
     return os.path.isabs(name) or name.startswith((".", "~")) or name.count("/") > 1
 
 
-def _from_pretrained(what: str, name: str, load, **kwargs):
-    """Return ``load(name, **kwargs)``; a missing directory or unreachable hub: RuntimeError."""
+def _from_pretrained(
+    what: str, name: str, load, *, hint=("TransformerConfig", _DEFAULT_MODEL), **kwargs
+):
+    """Return ``load(name, **kwargs)``; a missing directory or unreachable hub: RuntimeError.
+
+    ``hint`` is ``(config class, example hub id)`` for the message that says how to fix it.
+    """
     path = Path(name).expanduser()
     if path.is_dir():
         name = str(path)
         if what == "model" and not (path / "config.json").is_file():
-            raise _load_error(what, name, FileNotFoundError(f"no config.json in {name!r}"))
+            raise _load_error(what, name, FileNotFoundError(f"no config.json in {name!r}"), hint)
     elif _looks_like_path(name):
-        raise _load_error(what, name, FileNotFoundError(f"no directory {str(path)!r}"))
+        raise _load_error(what, name, FileNotFoundError(f"no directory {str(path)!r}"), hint)
     try:
         return load(name, **kwargs)
     except OSError as err:  # hub connection, offline mode, missing files: all OSError
-        raise _load_error(what, name, err) from err
+        raise _load_error(what, name, err, hint) from err
 
 
-def _load_tokenizer(name: str):
+def _load_tokenizer(name: str, *, hint=("TransformerConfig", _DEFAULT_MODEL)):
     from transformers import AutoTokenizer
 
-    return _from_pretrained("tokenizer", name, AutoTokenizer.from_pretrained)
+    return _from_pretrained("tokenizer", name, AutoTokenizer.from_pretrained, hint=hint)
 
 
 def _resolve_bf16(bf16) -> bool:
