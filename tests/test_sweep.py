@@ -5,7 +5,7 @@ import pytest
 from matplotlib.axes import Axes
 
 from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine
-from weightlab.plots import plot_alpha_view, plot_tradeoff
+from weightlab.plots import plot_alpha_view, plot_tradeoff, plot_tradeoffs
 from weightlab.runs import train_run
 from weightlab.sweep import DEFAULT_ALPHAS, AlphaSweep, alpha_grid, alpha_sweep, seed_variance
 from weightlab.synthetic import make_complaints
@@ -191,6 +191,30 @@ def test_plot_tradeoff_highlights_one_alpha(sweep):
     assert legend.startswith("alpha=0.75: accuracy") and f"{row['macro_f1']:.3f}" in legend
     with pytest.raises(ValueError, match="not on this sweep's grid"):
         plot_tradeoff(sweep, highlight=0.6)
+
+
+def test_plot_tradeoffs_draws_one_line_per_engine(sweep, ds):
+    short = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1))
+    other = alpha_sweep(ds, alphas=[0.0, 0.5, 1.0], engine=short, progress=False)
+    ax = plot_tradeoffs({"TF-IDF": sweep, "short fits": other})
+    assert [line.get_label() for line in ax.lines] == ["TF-IDF", "short fits"]
+    for line, sw in zip(ax.lines, (sweep, other), strict=True):
+        x, y = line.get_data()
+        np.testing.assert_allclose(x, sw.table()["accuracy"])
+        np.testing.assert_allclose(y, sw.table()["macro_f1"])
+    with pytest.raises(ValueError, match="sweeps is empty"):
+        plot_tradeoffs({})
+
+
+def test_plot_tradeoffs_refuses_sweeps_on_different_data(sweep):
+    from weightlab.synthetic import make_complaints
+
+    import dataclasses
+
+    small = dataclasses.replace(make_complaints(400, 5, seed=3, min_class_size=10), name="other")
+    other = alpha_sweep(small, alphas=[0.0, 1.0], engine=_engine(), progress=False)
+    with pytest.raises(ValueError, match="different data sets"):
+        plot_tradeoffs({"a": sweep, "b": other})
 
 
 def test_plot_alpha_view_shows_baseline_and_alpha(sweep):

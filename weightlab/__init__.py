@@ -45,6 +45,7 @@ from weightlab.plots import (
     plot_f1_histograms,
     plot_f1_vs_train_count,
     plot_tradeoff,
+    plot_tradeoffs,
 )
 from weightlab.report import SavedResults, build_report, view_paragraphs, write_report
 from weightlab.reproduce import reproduce
@@ -126,6 +127,7 @@ __all__ = [
     "plot_f1_vs_train_count",
     "plot_frontier",
     "plot_tradeoff",
+    "plot_tradeoffs",
     "reproduce",
     "score",
     "scores_from_logits",

@@ -23,6 +23,7 @@ __all__ = [
     "plot_f1_histograms",
     "plot_f1_vs_train_count",
     "plot_tradeoff",
+    "plot_tradeoffs",
     "plot_alpha_view",
 ]
 
@@ -238,6 +239,55 @@ def plot_tradeoff(sweep, *, highlight: float | None = None, ax=None) -> Axes:
     )
     ax.margins(x=0.12, y=0.08)
     place_labels(ax, labels)
+    return ax
+
+
+def plot_tradeoffs(sweeps: Mapping[str, object], *, ax=None) -> Axes:
+    """Several alpha sweeps on one accuracy / macro-F1 plane, one line per representation.
+
+    For comparing engines on the same data (TF-IDF against a pretrained encoder): each
+    sweep's points are joined from ``alpha = 0`` (a filled square, unweighted) to its
+    largest ``alpha`` (an open circle), and ``alpha = 0.5`` is marked with a diamond.
+
+    Parameters
+    ----------
+    sweeps : mapping of str to AlphaSweep
+        Label -> sweep (:func:`weightlab.sweep.alpha_sweep`), all on the same data.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.ticker import PercentFormatter
+
+    if not sweeps:
+        raise ValueError("sweeps is empty; pass {label: alpha_sweep(...)} for each engine.")
+    names = {sweep.dataset.name for sweep in sweeps.values()}
+    if len(names) > 1:
+        raise ValueError(
+            f"The sweeps are on different data sets ({', '.join(sorted(names))}); compare "
+            "engines on the same data."
+        )
+    ax = _axes(ax, figsize=(6.4, 4.2))
+    for (label, sweep), color in zip(sweeps.items(), ("C0", "C1", "C2", "C3", "C4"), strict=False):
+        t = sweep.table()
+        acc, f1, alphas = t["accuracy"].to_numpy(), t["macro_f1"].to_numpy(), t["alpha"].to_numpy()
+        ax.plot(acc, f1, color=color, marker="o", markersize=3, linewidth=1.2, label=label)
+        ax.scatter(acc[:1], f1[:1], color=color, marker="s", s=50, zorder=3)
+        ax.scatter(acc[-1:], f1[-1:], facecolors="none", edgecolors=color, s=60, zorder=3)
+        half = np.flatnonzero(np.isclose(alphas, 0.5))
+        ax.scatter(acc[half], f1[half], color=color, marker="D", s=45, zorder=3)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+    ax.set_xlabel("accuracy on test")
+    ax.set_ylabel("macro F1 on test")
+    ax.set_title(
+        f"Weighting on two representations: {next(iter(names))} data\n"
+        "square: unweighted, diamond: alpha=0.5, open circle: largest alpha",
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, loc="best")
+    ax.margins(x=0.1, y=0.1)
     return ax
 
 
