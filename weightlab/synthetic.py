@@ -35,9 +35,9 @@ classes, the logistic regression 1.5 points below), but there the default engine
 0.017 below the logistic regression's on test (0.163 against 0.180; trained with batches of
 512 it was 0.025 below on validation, and the fit check failed), although its validation loss
 is the lower of the two (1.192 against 1.239): it predicts fewer rare classes than the capped
-logistic regression. The default keeps the setting where the fit check passes. See ``weightlab.weighting_sensitivity`` for how the
-weighting effect moves with these parameters. Whether class weighting helps macro F1 is *not*
-built in: it emerges from training.
+logistic regression. The default keeps the setting where the fit check passes. See
+``weightlab.weighting_sensitivity`` for how the weighting effect moves with these parameters.
+Whether class weighting helps macro F1 is *not* built in: it emerges from training.
 Generation is deterministic for a seed and takes seconds for 58,000 documents.
 """
 
