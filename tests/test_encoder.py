@@ -251,3 +251,13 @@ def test_the_fit_check_compares_with_a_logistic_regression_on_the_same_embedding
     assert check.baseline == "encoder-logreg"
     assert "logistic regression on the same features" in check.message
     assert "TF-IDF" not in check.message
+
+
+def test_a_quiet_run_draws_no_embedding_bar(tiny_model, capsys):
+    from weightlab.runs import train_runs
+
+    texts = [f"a complaint about item {i} and my account number {i * 7}" for i in range(60)]
+    data = make_dataset(texts, ["a", "b", "c"] * 20, seed=0)
+    probe = EncoderProbeEngine(tiny_config(tiny_model))
+    train_runs(data, engine=probe, alphas=[0.0], baselines=False, progress=False)
+    assert "embedding" not in capsys.readouterr().err

@@ -353,7 +353,7 @@ def train_runs(
                 status(
                     f"{step} {len(dataset.texts):,} documents ({eng.name}) ...", enabled=progress
                 )
-            eng.prepare(dataset, cache=store)  # the TF-IDF engines share their features
+            eng.prepare(dataset, cache=store, progress=progress)  # TF-IDF engines share it
             prepared.add(id(eng))
         if not eng.silent_fit:
             runs.append(train_run(eng, **opts, cache=store, progress=fit_bars))

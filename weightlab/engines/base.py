@@ -89,11 +89,12 @@ class Engine(ABC):
     def _show_progress(self, progress: bool | None) -> bool:
         return self._progress if progress is None else bool(progress)
 
-    def prepare(self, dataset: TextDataset, *, cache=None) -> Engine:
+    def prepare(self, dataset: TextDataset, *, cache=None, progress=None) -> Engine:
         """Featurise ``dataset`` once; later :meth:`fit_predict` calls reuse the features.
 
         ``cache`` (see :func:`weightlab.cache.as_cache`) holds features that are worth
-        keeping on disk; engines without such features ignore it.
+        keeping on disk; engines without such features ignore it. ``progress`` shows a bar
+        where preparing takes a while (embedding); engines that prepare quickly ignore it.
         """
         self.dataset = dataset
         return self

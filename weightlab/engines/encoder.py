@@ -147,6 +147,7 @@ class EncoderEmbeddings:
     model: str  # what was loaded (directory or hub id)
     seconds: float  # time to embed (or to load, when ``cached``)
     cached: bool = False
+    embed_seconds: float | None = None  # time the embedding took when it was computed
 
     @property
     def dim(self) -> int:
@@ -252,7 +253,16 @@ def embed_texts(
     # 1) longest first: the first batch shows the peak memory at once, and similar lengths
     #    share a batch, so little of each forward pass is spent on padding
     order = np.argsort([-len(x) for x in ids], kind="stable")
-    bar = tqdm(total=len(texts), desc=desc, unit="doc", leave=False, disable=not progress)
+    # 3) a refresh every 2 s at most: minutes of embedding stay a few hundred updates, which
+    #    a notebook's output channel keeps up with
+    bar = tqdm(
+        total=len(texts),
+        desc=desc,
+        unit="doc",
+        leave=False,
+        disable=not progress,
+        mininterval=2.0,
+    )
     with torch.inference_mode():
         for lo in range(0, len(texts), batch_size):
             rows = order[lo : lo + batch_size]
@@ -323,7 +333,7 @@ def encoder_embeddings(
         )
         hit = store.load("embeddings", key)
         if hit is not None:
-            arrays, _ = hit
+            arrays, meta = hit
             memo = _MEMO.setdefault((name, cfg.tokenizer, json.dumps(cfg.embedding_options())), {})
             for part in ("train", "validation", "test"):
                 memo.update(zip(dataset.texts_of(part), arrays[part], strict=True))
@@ -332,6 +342,7 @@ def encoder_embeddings(
                 model=name,
                 seconds=time.perf_counter() - start,
                 cached=True,
+                embed_seconds=meta.get("seconds"),
             )
     # 1) documents this process has embedded with the same encoder and options (a sub-sample
     #    of a corpus embedded before, such as long_tail_subsample's) are not embedded again
@@ -354,7 +365,7 @@ def encoder_embeddings(
     seconds = time.perf_counter() - start
     if store is not None:
         store.put("embeddings", key, parts, {"seconds": seconds, "model": name})
-    return EncoderEmbeddings(**parts, model=name, seconds=seconds)
+    return EncoderEmbeddings(**parts, model=name, seconds=seconds, embed_seconds=seconds)
 
 
 #: Embedding of every document embedded in this process, per (model, tokenizer, options).
@@ -403,7 +414,7 @@ class _EmbeddingEngine(Engine):
         """The encoder's identity: a model replaced in place must not reuse cached runs."""
         return {"model": model_identity(self.config.model_path)}
 
-    def prepare(self, dataset: TextDataset, *, cache=None):
+    def prepare(self, dataset: TextDataset, *, cache=None, progress=None):
         """Embed ``dataset`` (once per data set and encoder in this process).
 
         Parameters
@@ -413,13 +424,17 @@ class _EmbeddingEngine(Engine):
         cache : Cache, path, bool or None
             Passed to :func:`encoder_embeddings`: load the embeddings from the on-disk
             cache when they are there, store them otherwise.
+        progress : bool, optional
+            Show a bar while embedding (default: yes).
         """
         super().prepare(dataset)
         cfg = self.config
         shared = _SHARED.setdefault(dataset, {})
         key = (cfg.model_path, cfg.tokenizer, json.dumps(cfg.embedding_options()))
         if key not in shared:
-            emb = encoder_embeddings(dataset, cfg, cache=cache, progress=self._progress)
+            emb = encoder_embeddings(
+                dataset, cfg, cache=cache, progress=self._show_progress(progress)
+            )
             shared[key] = (emb, _standardise(emb))
         self.embeddings, self._features = shared[key]
         self._batches = BatchStore(self._features["train"])

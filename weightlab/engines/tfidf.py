@@ -227,7 +227,7 @@ class _TfidfEngine(Engine):
 
     prepare_step = "featurising"
 
-    def prepare(self, dataset: TextDataset, *, cache=None):
+    def prepare(self, dataset: TextDataset, *, cache=None, progress=None):
         """Featurise ``dataset``: once per data set and featuriser config in this process.
 
         Parameters
@@ -237,6 +237,8 @@ class _TfidfEngine(Engine):
         cache : Cache, path, bool or None
             Passed to :func:`tfidf_features`: load the matrices from the on-disk cache when
             they are there, store them otherwise.
+        progress : ignored
+            Featurising shows no bar (the caller's status line says it is running).
         """
         super().prepare(dataset)
         shared = _SHARED.setdefault(dataset, {})

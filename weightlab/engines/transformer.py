@@ -412,7 +412,7 @@ class TransformerEngine(Engine):
         self.tokenizer = None
         self.tokenized: dict | None = None
 
-    def prepare(self, dataset: TextDataset, *, cache=None) -> TransformerEngine:
+    def prepare(self, dataset: TextDataset, *, cache=None, progress=None) -> TransformerEngine:
         """Load the tokenizer and tokenise the train, validation and test splits once.
 
         Parameters
@@ -421,6 +421,8 @@ class TransformerEngine(Engine):
             The corpus; its class names become the model's ``id2label``.
         cache : ignored
             Tokenising takes seconds; it is not kept on disk.
+        progress : ignored
+            Tokenising shows no bar.
 
         Returns
         -------
