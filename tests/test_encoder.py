@@ -261,3 +261,22 @@ def test_a_quiet_run_draws_no_embedding_bar(tiny_model, capsys):
     probe = EncoderProbeEngine(tiny_config(tiny_model))
     train_runs(data, engine=probe, alphas=[0.0], baselines=False, progress=False)
     assert "embedding" not in capsys.readouterr().err
+
+
+def test_the_encoder_bench_measures_every_figure(tiny_model, dataset, tmp_path):
+    import math
+
+    from weightlab.bench.encoder import bench_encoder
+
+    figures = bench_encoder(
+        model=str(tiny_model), cache=tmp_path, data=dataset, log=lambda *_: None
+    )
+    by = {f.what: f for f in figures}
+    assert all(f.target == 8 for f in figures) and len(figures) == 8
+    speedup = by["embedding speed-up over plain fp32 transformers inference (same model, texts)"]
+    assert speedup.measured > 0 and "largest difference between the two" in speedup.note
+    # the two embedding paths agree: sorting by length changes no vector beyond rounding
+    assert float(speedup.note.rsplit(": ", 1)[1]) < 1e-4
+    assert all(math.isfinite(f.measured) for f in figures)
+    fit = by["encoder-probe unweighted minus LogisticRegression on the same embeddings, accuracy"]
+    assert "encoder-logreg" in fit.note

@@ -106,6 +106,7 @@ class EncoderProbeConfig(HeadConfig):
     # torch CPU threads while embedding (restored after). None: torch's default, all cores:
     # unlike the sparse head, the encoder's dense matrix products do use every core.
     embed_threads: int | None = None
+    device: str = "auto"  # where the encoder runs: "auto" (a CUDA GPU if there is one), "cpu", ...
     # The head: embeddings are dense and few (384 numbers a document), so an epoch costs
     # milliseconds; more epochs are allowed than on TF-IDF.
     max_epochs: int = 300
@@ -126,6 +127,11 @@ class EncoderProbeConfig(HeadConfig):
             raise ValueError(f"pooling must be one of {_POOLINGS}; got {self.pooling!r}.")
         if self.embed_threads is not None:
             _validate.whole_number(self.embed_threads, "embed_threads", minimum=1)
+        if not isinstance(self.device, str) or not self.device:
+            raise ValueError(
+                "device must be 'auto', 'cpu', 'cuda' or another torch device; "
+                f"got {self.device!r}."
+            )
 
     @property
     def model_path(self) -> str:
@@ -194,6 +200,12 @@ def _load_encoder(cfg: EncoderProbeConfig):
     finally:
         if shown:
             hf_logging.enable_progress_bar()
+    import torch
+
+    device = cfg.device
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    model.to(device)
     model.eval()
     return tokenizer, model
 
@@ -267,8 +279,9 @@ def embed_texts(
         for lo in range(0, len(texts), batch_size):
             rows = order[lo : lo + batch_size]
             batch = tokenizer.pad({"input_ids": [ids[i] for i in rows]}, return_tensors="pt")
-            mask = batch["attention_mask"]
-            hidden = model(input_ids=batch["input_ids"], attention_mask=mask).last_hidden_state
+            mask = batch["attention_mask"].to(model.device)
+            input_ids = batch["input_ids"].to(model.device)
+            hidden = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
             if pooling == "mean":
                 m = mask.unsqueeze(-1).to(hidden.dtype)
                 # 2) the mask keeps padding out: a row is the same in any batch
@@ -277,7 +290,7 @@ def embed_texts(
                 pooled = hidden[:, 0]
             if normalize:
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)
-            out[rows] = pooled.float().numpy()
+            out[rows] = pooled.float().cpu().numpy()
             bar.update(len(rows))
     bar.close()
     return out
