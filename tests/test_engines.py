@@ -237,11 +237,12 @@ def test_class_absent_from_training_gets_a_column(name, weighted):
 @pytest.mark.parametrize("name", ENGINE_NAMES)
 def test_engines_declare_what_they_are_and_refuse_what_they_cannot_do(name, ds):
     cls = engine_class(name)
-    assert cls.name == name and is_baseline(name) == (name in ("majority", "tfidf-logreg"))
-    assert cls.supports_tau == (name in ("tfidf-linear", "transformer"))
+    baselines = ("majority", "tfidf-logreg", "encoder-logreg")
+    assert cls.name == name and is_baseline(name) == (name in baselines)
+    assert cls.supports_tau == (name in ("tfidf-linear", "transformer", "encoder-probe"))
     assert cls.supports_class_weights == (name != "majority")
-    if name == "transformer":
-        return  # needs a model; its refusals are the same base-class check
+    if name in ("transformer", "encoder-probe", "encoder-logreg"):
+        return  # need a model (tests/test_encoder.py); their refusals are the same base check
     engine = get_engine(name).prepare(ds)
     w = weights_from_counts(ds.train_counts, alpha=0.5)
     if not cls.supports_class_weights:

@@ -45,7 +45,6 @@ import hashlib
 import json
 import os
 import time
-import warnings
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -469,39 +468,18 @@ class EncoderLogRegEngine(_EmbeddingEngine):
 
     def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
         """Fit the logistic regression and return its log-probabilities."""
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.linear_model import LogisticRegression
+        from weightlab.engines.tfidf import fit_logistic_regression
 
         self._check_fit_options(class_weight, tau)
         ds = self._require_prepared()
-        y = ds.labels_of("train")
-        weight = None
-        if class_weight is not None:
-            weight = {int(c): float(class_weight[c]) for c in np.unique(y)}
-        model = LogisticRegression(
-            C=self.config.C or 1e6, max_iter=1000, class_weight=weight, random_state=seed
-        )
         f = self._features
-        start = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
-            model.fit(f["train"], y)
-        converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-
-        def logits(X):
-            out = np.full((X.shape[0], ds.n_classes), -1e4, dtype=np.float32)
-            out[:, model.classes_] = model.predict_log_proba(X)
-            return out
-
-        return EngineOutput(
-            validation_logits=logits(f["validation"]),
-            test_logits=logits(f["test"]),
-            info={
-                "fit_seconds": time.perf_counter() - start,
-                "n_iter": int(np.max(model.n_iter_)),
-                "max_iter": 1000,
-                "converged": converged,
-            },
+        return fit_logistic_regression(
+            ds,
+            (f["train"], f["validation"], f["test"]),
+            class_weight=class_weight,
+            seed=seed,
+            C=self.config.C or 1e6,
+            max_iter=1000,
         )
 
 

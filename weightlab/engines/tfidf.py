@@ -38,6 +38,7 @@ __all__ = [
     "TfidfLogRegEngine",
     "TfidfLinearConfig",
     "TfidfLinearEngine",
+    "fit_logistic_regression",
 ]
 
 
@@ -287,55 +288,86 @@ class TfidfLogRegEngine(_TfidfEngine):
 
     def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
         """Fit the logistic regression and return its log-probabilities."""
-        from sklearn.exceptions import ConvergenceWarning
-        from sklearn.linear_model import LogisticRegression
-
         self._check_fit_options(class_weight, tau)
         ds = self._require_prepared()
-        y = ds.labels_of("train")
-        present = np.unique(y)
-        weight = None if class_weight is None else {int(c): float(class_weight[c]) for c in present}
-        cfg = self.config
-        model = LogisticRegression(
+        cfg, f = self.config, self.features
+        return fit_logistic_regression(
+            ds,
+            (f.train, f.validation, f.test),
+            class_weight=class_weight,
+            seed=seed,
             C=cfg.C,
             solver=cfg.solver,
             max_iter=cfg.max_iter,
             tol=cfg.tol,
-            class_weight=weight,
-            random_state=seed,
-        )
-        start = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
-            # Recorded, not raised: a fit that stopped at max_iter is reported in ``info``
-            # (``converged``) and in the results' fit check, where the user sees it.
-            warnings.simplefilter("always", ConvergenceWarning)
-            model.fit(self.features.train, y)
-        seconds = time.perf_counter() - start
-        n_iter = int(np.max(model.n_iter_))
-        converged = True
-        for w in caught:
-            if issubclass(w.category, ConvergenceWarning):
-                converged = False
-            else:  # anything else is passed on as it came
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        return EngineOutput(
-            validation_logits=self._full_logits(model, self.features.validation, ds.n_classes),
-            test_logits=self._full_logits(model, self.features.test, ds.n_classes),
-            info={
-                "fit_seconds": seconds,
-                "n_iter": n_iter,
-                "max_iter": cfg.max_iter,
-                "converged": converged,
-            },
         )
 
-    @staticmethod
-    def _full_logits(model, X, n_classes: int) -> np.ndarray:
+
+def fit_logistic_regression(
+    dataset: TextDataset, features, *, class_weight=None, seed: int = 0, **params
+) -> EngineOutput:
+    """Fit ``sklearn.linear_model.LogisticRegression(**params)`` and return log-probabilities.
+
+    Shared by the logistic-regression baselines (``tfidf-logreg``, ``encoder-logreg``).
+
+    Parameters
+    ----------
+    dataset : TextDataset
+        The corpus (training labels, number of classes).
+    features : tuple
+        ``(train, validation, test)`` feature matrices of its three splits.
+    class_weight : numpy.ndarray, optional
+        Per-class weights aligned with the classes (passed as a dict of the classes present).
+    seed : int
+        ``random_state``.
+    **params
+        ``C``, ``solver``, ``max_iter``, ``tol``, ...
+
+    Returns
+    -------
+    EngineOutput
+        ``info`` records ``fit_seconds``, ``n_iter``, ``max_iter`` and ``converged``.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
+    y = dataset.labels_of("train")
+    weight = None
+    if class_weight is not None:
+        weight = {int(c): float(class_weight[c]) for c in np.unique(y)}
+    model = LogisticRegression(class_weight=weight, random_state=seed, **params)
+    X_train, X_validation, X_test = features
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        # Recorded, not raised: a fit that stopped at max_iter is reported in ``info``
+        # (``converged``) and in the results' fit check, where the user sees it.
+        warnings.simplefilter("always", ConvergenceWarning)
+        model.fit(X_train, y)
+    seconds = time.perf_counter() - start
+    converged = True
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning):
+            converged = False
+        else:  # anything else is passed on as it came
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+    def full_logits(X) -> np.ndarray:
         # Why: LogisticRegression only knows the classes seen in training; the rest get -inf
         # replaced by a very low finite score so argmax and softmax stay well defined.
-        out = np.full((X.shape[0], n_classes), -1e4, dtype=np.float32)
+        out = np.full((X.shape[0], dataset.n_classes), -1e4, dtype=np.float32)
         out[:, model.classes_] = model.predict_log_proba(X)
         return out
+
+    return EngineOutput(
+        validation_logits=full_logits(X_validation),
+        test_logits=full_logits(X_test),
+        info={
+            "fit_seconds": seconds,
+            "n_iter": int(np.max(model.n_iter_)),
+            "max_iter": model.max_iter,
+            "converged": converged,
+        },
+    )
 
 
 @dataclass(frozen=True)
