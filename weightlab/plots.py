@@ -282,7 +282,7 @@ def plot_tradeoffs(sweeps: Mapping[str, object], *, ax=None) -> Axes:
     ax.set_xlabel("accuracy on test")
     ax.set_ylabel("macro F1 on test")
     ax.set_title(
-        f"Weighting on two representations: {next(iter(names))} data\n"
+        f"The alpha sweep of each engine, {next(iter(names))} data\n"
         "square: unweighted, diamond: alpha=0.5, open circle: largest alpha",
         fontsize=10,
     )
