@@ -98,7 +98,7 @@ class EncoderProbeConfig(HeadConfig):
 
     model: str | None = None  # hub id or directory; None: all-MiniLM-L6-v2 (offline package)
     tokenizer: str | None = None  # None: the model's own tokenizer
-    max_length: int = 256  # tokens embedded per document (all-MiniLM-L6-v2 was trained on 256)
+    max_length: int = 256  # tokens per document (sentence-transformers' limit for this model)
     pooling: str = "mean"  # "mean" over real tokens (sentence-transformers' choice) or "cls"
     normalize: bool = True  # L2-normalise each embedding (as sentence-transformers does)
     embed_batch_size: int = 32  # documents per forward pass while embedding
