@@ -201,9 +201,11 @@ class Results:
         return self._uncertainty
 
     def fit_check(self) -> FitCheck | None:
-        """The unweighted engine against TF-IDF + LR on validation (:mod:`weightlab.fitcheck`).
+        """The unweighted engine against its logistic regression on validation.
 
-        None without a ``tfidf-logreg`` run (``baselines=False``) or a validation split.
+        The reference is the engine's ``fit_reference`` (``tfidf-logreg``, or
+        ``encoder-logreg`` for ``encoder-probe``; :mod:`weightlab.fitcheck`). None without that
+        run (``baselines=False``) or a validation split.
         """
         return fit_check(self.runs, self.y_validation, class_names=self.class_names)
 
