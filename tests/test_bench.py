@@ -236,3 +236,12 @@ def test_a_measured_cli_process_reports_its_own_peak_memory(tmp_path):
     assert 20e6 < m["peak_bytes"] < 4e9  # an interpreter with weightlab imported
     failed = _run_measured(_measured_cmd(peak, "no-such-command"), log, peak_json=peak, timeout=300)
     assert failed["returncode"] == 2 and failed["peak_bytes"] > 0
+
+
+def test_cli_bench_encoder_model_needs_target_8(capsys):
+    # An option for a target that is not measured is refused, never silently ignored.
+    assert main(["bench", "--encoder-model", "some/model", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        "weightlab bench: error: --encoder-model applies to target 8: add --encoder (or --only 8)"
+    )

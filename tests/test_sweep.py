@@ -207,9 +207,9 @@ def test_plot_tradeoffs_draws_one_line_per_engine(sweep, ds):
 
 
 def test_plot_tradeoffs_refuses_sweeps_on_different_data(sweep):
-    from weightlab.synthetic import make_complaints
-
     import dataclasses
+
+    from weightlab.synthetic import make_complaints
 
     small = dataclasses.replace(make_complaints(400, 5, seed=3, min_class_size=10), name="other")
     other = alpha_sweep(small, alphas=[0.0, 1.0], engine=_engine(), progress=False)

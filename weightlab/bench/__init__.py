@@ -38,7 +38,7 @@ Examples
     weightlab bench                       # targets 1-4 (and 6 on a GPU machine), ~3 min
     weightlab bench --scale               # + target 5 (slow: up to 1M documents)
     weightlab bench --fit                 # + target 7: the fit suite (~4 min)
-    weightlab bench --encoder             # + target 8: encoder-probe (~15 min, cached after)
+    weightlab bench --encoder             # + target 8: encoder-probe (~7 min, 2 min cached)
     weightlab bench --only 6 --model answerdotai/ModernBERT-base   # on a GPU
 """
 
