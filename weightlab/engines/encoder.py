@@ -264,7 +264,7 @@ def embed_texts(
     # 1) longest first: the first batch shows the peak memory at once, and similar lengths
     #    share a batch, so little of each forward pass is spent on padding
     order = np.argsort([-len(x) for x in ids], kind="stable")
-    # 3) a refresh every 2 s at most: minutes of embedding stay a few hundred updates, which
+    # 2) a refresh every 2 s at most: minutes of embedding stay a few hundred updates, which
     #    a notebook's output channel keeps up with
     bar = tqdm(
         total=len(texts),
@@ -283,7 +283,7 @@ def embed_texts(
             hidden = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
             if pooling == "mean":
                 m = mask.unsqueeze(-1).to(hidden.dtype)
-                # 2) the mask keeps padding out: a row is the same in any batch
+                # 3) the mask keeps padding out: a row is the same in any batch
                 pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
             else:
                 pooled = hidden[:, 0]
@@ -329,6 +329,9 @@ def encoder_embeddings(
 
     cfg = config or EncoderProbeConfig()
     name = cfg.model_path
+    # 1) documents this process has embedded with the same encoder and options (a sub-sample
+    #    of a corpus embedded before, such as long_tail_subsample's) are not embedded again
+    memo = _MEMO.setdefault(_encoder_key(cfg), {})
     store = as_cache(cache)
     key = None
     start = time.perf_counter()
@@ -346,7 +349,6 @@ def encoder_embeddings(
         hit = store.load("embeddings", key)
         if hit is not None:
             arrays, meta = hit
-            memo = _MEMO.setdefault((name, cfg.tokenizer, json.dumps(cfg.embedding_options())), {})
             for part in ("train", "validation", "test"):
                 memo.update(zip(dataset.texts_of(part), arrays[part], strict=True))
             return EncoderEmbeddings(
@@ -356,9 +358,6 @@ def encoder_embeddings(
                 cached=True,
                 embed_seconds=meta.get("seconds"),
             )
-    # 1) documents this process has embedded with the same encoder and options (a sub-sample
-    #    of a corpus embedded before, such as long_tail_subsample's) are not embedded again
-    memo = _MEMO.setdefault((name, cfg.tokenizer, json.dumps(cfg.embedding_options())), {})
     texts = {part: dataset.texts_of(part) for part in ("train", "validation", "test")}
     todo = list(dict.fromkeys(t for part in texts.values() for t in part if t not in memo))
     if todo:
@@ -382,6 +381,11 @@ def encoder_embeddings(
 
 #: Embedding of every document embedded in this process, per (model, tokenizer, options).
 _MEMO: dict[tuple, dict[str, np.ndarray]] = {}
+
+
+def _encoder_key(cfg: EncoderProbeConfig) -> tuple:
+    """What makes two embeddings of a text the same in this process: encoder and options."""
+    return (cfg.model_path, cfg.tokenizer, json.dumps(cfg.embedding_options()))
 
 
 def _rows(memo: dict, texts: list[str]) -> np.ndarray:
@@ -442,7 +446,7 @@ class _EmbeddingEngine(Engine):
         super().prepare(dataset)
         cfg = self.config
         shared = _SHARED.setdefault(dataset, {})
-        key = (cfg.model_path, cfg.tokenizer, json.dumps(cfg.embedding_options()))
+        key = _encoder_key(cfg)
         if key not in shared:
             emb = encoder_embeddings(
                 dataset, cfg, cache=cache, progress=self._show_progress(progress)
