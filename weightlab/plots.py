@@ -270,7 +270,8 @@ def plot_tradeoffs(sweeps: Mapping[str, object], *, ax=None) -> Axes:
             "engines on the same data."
         )
     ax = _axes(ax, figsize=(6.4, 4.2))
-    for (label, sweep), color in zip(sweeps.items(), ("C0", "C1", "C2", "C3", "C4"), strict=False):
+    for i, (label, sweep) in enumerate(sweeps.items()):
+        color = f"C{i % 10}"  # matplotlib's colour cycle: every sweep is drawn
         t = sweep.table()
         acc, f1, alphas = t["accuracy"].to_numpy(), t["macro_f1"].to_numpy(), t["alpha"].to_numpy()
         ax.plot(acc, f1, color=color, marker="o", markersize=3, linewidth=1.2, label=label)

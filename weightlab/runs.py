@@ -73,11 +73,9 @@ class Run:
     @property
     def fit_reference(self) -> str:
         """The baseline the fit check compares this engine with (``Engine.fit_reference``)."""
-        return (
-            engine_class(self.engine).fit_reference
-            if self.engine in ENGINE_NAMES
-            else ("tfidf-logreg")
-        )
+        if self.engine not in ENGINE_NAMES:  # a run of an unregistered engine
+            return "tfidf-logreg"
+        return engine_class(self.engine).fit_reference
 
     def record(self) -> dict:
         """The run as a JSON-ready row of ``results.json``."""
