@@ -74,21 +74,19 @@ def _quiet_quantisation():
 
 
 def _probe_scores(dataset, train, validation, test, config) -> tuple[float, float]:
-    from sklearn.metrics import f1_score
-
+    """Test accuracy and macro F1 of a probe trained on these embeddings (the table's policy)."""
     from weightlab.engines.encoder import EncoderEmbeddings, _standardise
     from weightlab.engines.linear import train_head
+    from weightlab.metrics import scores_from_logits
 
-    emb = EncoderEmbeddings(train, validation, test, model="", seconds=0.0)
-    f = _standardise(emb)
+    f = _standardise(EncoderEmbeddings(train, validation, test, model="", seconds=0.0))
     fit = train_head(
         dataset, (f["train"], f["validation"], f["test"]), config=config, progress=False
     )
-    y = dataset.labels_of("test")
-    pred = fit.test_logits.argmax(1)
-    return float((pred == y).mean()), float(
-        f1_score(y, pred, average="macro", labels=np.arange(dataset.n_classes), zero_division=0)
-    )
+    o = scores_from_logits(
+        fit.test_logits, dataset.labels_of("test"), class_names=dataset.class_names
+    ).overall
+    return float(o["accuracy"]), float(o["macro_f1"])
 
 
 def _int8_figures(texts, ours, ours_s, tokenizer, enc, cfg, opts, sub, log) -> list[Figure]:
