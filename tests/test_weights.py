@@ -345,6 +345,46 @@ def test_make_loss_unweighted_is_plain_ce():
     torch.testing.assert_close(make_loss()(logits, targets), F.cross_entropy(logits, targets))
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_focal_term_at_gamma_zero_is_the_cross_entropy(weighted):
+    # the focal formula itself (not the gamma == 0 shortcut) at gamma 0: torch's (weighted) CE
+    w = weights_from_counts(COUNTS) if weighted else None
+    logits, targets = _batch(seed=5)
+    weight = None if w is None else torch.tensor(w, dtype=torch.float32)
+    torch.testing.assert_close(
+        WeightedCrossEntropy.focal(logits, targets, weight, 0.0),
+        torch.nn.CrossEntropyLoss(weight=weight)(logits, targets),
+    )
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_focal_loss_down_weights_confident_examples(weighted):
+    w = weights_from_counts(COUNTS) if weighted else None
+    logits, targets = _batch(seed=6)
+    wt = torch.ones(len(targets)) if w is None else torch.tensor(w, dtype=torch.float32)[targets]
+    log_pt = F.log_softmax(logits, dim=1).gather(1, targets[:, None]).squeeze(1)
+    expected = (wt * -((1 - log_pt.exp()) ** 2) * log_pt).sum() / wt.sum()
+    got = make_loss(w, gamma=2.0)(logits, targets)
+    torch.testing.assert_close(got, expected)
+    assert got < make_loss(w)(logits, targets)  # every factor (1 - p_t)^2 is below 1
+
+
+def test_focal_with_tau_adjusts_the_logits_first():
+    lp = log_prior(COUNTS)
+    logits, targets = _batch(seed=7)
+    shifted = logits + torch.tensor(lp, dtype=torch.float32)
+    torch.testing.assert_close(
+        make_loss(log_prior=lp, tau=1.0, gamma=1.5)(logits, targets),
+        make_loss(gamma=1.5)(shifted, targets),
+    )
+
+
+@pytest.mark.parametrize("gamma", [-1.0, float("nan"), float("inf"), "2"])
+def test_make_loss_rejects_bad_gamma(gamma):
+    with pytest.raises(ValueError, match="gamma must be a finite number >= 0"):
+        make_loss(gamma=gamma)
+
+
 def test_tau_zero_ignores_log_prior():
     w = weights_from_counts(COUNTS)
     logits, targets = _batch(seed=2)

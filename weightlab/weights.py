@@ -522,17 +522,20 @@ def _loss_class():
             \mathrm{CE}(z_i + \tau \log \pi,\; y_i)}{\sum_i w_{y_i}}.
 
         Note the denominator: like torch's own weighted cross-entropy, the mean divides by the
-        **sum of the weights of the targets in the batch**, not by the batch size.
+        **sum of the weights of the targets in the batch**, not by the batch size. With
+        ``gamma > 0`` each cross-entropy term is multiplied by :math:`(1 - p_{y_i})^\gamma`
+        (the focal loss), under the same weighted mean.
 
         Build it with :func:`weightlab.weights.make_loss`. The weights are the buffer
         ``weight`` and the log prior the buffer ``log_prior`` (both float32, ``None`` when not
         used), so ``.to(device)`` moves them with the module. Keep the module in float32.
         """
 
-        def __init__(self, class_weight=None, log_prior=None, tau: float = 0.0):
+        def __init__(self, class_weight=None, log_prior=None, tau: float = 0.0, gamma=0.0):
             super().__init__(weight=class_weight, reduction="mean")
             self.register_buffer("log_prior", log_prior)
             self.tau = float(tau)
+            self.gamma = float(gamma)
 
         def forward(self, logits, targets):
             """Return the mean weighted cross-entropy of ``logits`` (n, C) vs ``targets`` (n,)."""
@@ -547,12 +550,29 @@ def _loss_class():
             logits = logits.float()
             if self.tau != 0.0:
                 logits = logits + self.tau * self.log_prior
-            return super().forward(logits, targets.long())
+            if self.gamma == 0.0:
+                return super().forward(logits, targets.long())
+            return _focal(logits, targets.long(), self.weight, self.gamma)
 
         def extra_repr(self) -> str:
             n = None if self.weight is None else self.weight.numel()
-            return f"n_classes={n}, tau={self.tau}"
+            focal = f", gamma={self.gamma}" if self.gamma else ""
+            return f"n_classes={n}, tau={self.tau}{focal}"
 
+    def _focal(logits, targets, weight, gamma):
+        # Written out because torch has no softmax focal loss (torchvision's is the sigmoid,
+        # one-vs-rest form): -(1 - p_t)^gamma log p_t, averaged with the class weights like
+        # CrossEntropyLoss (divided by the sum of the targets' weights). gamma=0 is exactly
+        # the weighted cross-entropy (tests/test_weights.py).
+        log_p = torch.nn.functional.log_softmax(logits, dim=1)
+        log_pt = log_p.gather(1, targets[:, None]).squeeze(1)
+        per_example = -((1 - log_pt.exp()).clamp(min=0) ** gamma) * log_pt
+        if weight is None:
+            return per_example.mean()
+        w = weight[targets]
+        return (w * per_example).sum() / w.sum()
+
+    WeightedCrossEntropy.focal = staticmethod(_focal)
     WeightedCrossEntropy.__module__ = __name__
     WeightedCrossEntropy.__qualname__ = "WeightedCrossEntropy"
     return WeightedCrossEntropy
@@ -565,8 +585,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def make_loss(class_weight=None, *, log_prior=None, tau: float = 0.0):
-    r"""Build the training loss: weighted, optionally logit-adjusted, cross-entropy.
+def make_loss(class_weight=None, *, log_prior=None, tau: float = 0.0, gamma: float = 0.0):
+    r"""Build the training loss: weighted, optionally logit-adjusted or focal, cross-entropy.
 
     Parameters
     ----------
@@ -577,6 +597,11 @@ def make_loss(class_weight=None, *, log_prior=None, tau: float = 0.0):
     tau : float, default 0.0
         Logit-adjustment strength (Menon et al. 2021 use ``tau=1``): the cross-entropy is
         computed on ``logits + tau * log_prior``. At prediction time use the raw logits.
+    gamma : float, default 0.0
+        Focal-loss focusing parameter (Lin et al. 2017, "Focal Loss for Dense Object
+        Detection"): each example's cross-entropy is multiplied by :math:`(1 - p_t)^\gamma`,
+        :math:`p_t` the probability of its true class, so that examples the model already
+        gets right count less. 0 is the plain (weighted) cross-entropy.
 
     Returns
     -------
@@ -602,6 +627,8 @@ def make_loss(class_weight=None, *, log_prior=None, tau: float = 0.0):
 
     if not isinstance(tau, (int, float, np.integer, np.floating)) or not math.isfinite(tau):
         raise ValueError(f"tau must be a finite number; got {tau!r}.")
+    if not isinstance(gamma, (int, float, np.integer, np.floating)) or not 0 <= gamma < math.inf:
+        raise ValueError(f"gamma must be a finite number >= 0 (0: no focal term); got {gamma!r}.")
     if tau != 0 and log_prior is None:
         raise ValueError(
             f"tau={tau} needs log_prior: pass log_prior=weightlab.weights.log_prior(train_counts),"
@@ -625,4 +652,6 @@ def make_loss(class_weight=None, *, log_prior=None, tau: float = 0.0):
             f"class_weight has {weight_t.numel()} entries but log_prior has {prior_t.numel()}; "
             "both must have one entry per class."
         )
-    return _loss_class()(class_weight=weight_t, log_prior=prior_t, tau=float(tau))
+    return _loss_class()(
+        class_weight=weight_t, log_prior=prior_t, tau=float(tau), gamma=float(gamma)
+    )
