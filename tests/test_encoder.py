@@ -167,7 +167,7 @@ def test_the_run_cache_knows_the_model(tiny_model, dataset, tmp_path):
         (copy / f.name).write_bytes(f.read_bytes())
     engine = EncoderProbeEngine(tiny_config(copy))
     store = Cache(tmp_path / "cache")
-    opts = dict(alpha=0.0, tau=0.0, seed=0, beta=None, max_ratio=None)
+    opts = dict(alpha=0.0, tau=0.0, seed=0, beta=None, max_ratio=None, remedy=None)
     before = _run_key(store, dataset, engine, **opts)
     assert _run_key(store, dataset, engine, **opts) == before
     (copy / "config.json").write_text((copy / "config.json").read_text() + " ")

@@ -178,3 +178,27 @@ def test_frontier_inputs_from_runs():
     )
     none = frontier_inputs(runs[:1], y_test=y, train_counts=[90, 10])
     assert none["alpha_points"] is None and none["la_points"] is None
+
+
+def test_other_remedies_are_points_of_their_own_series():
+    y = np.array([0, 1, 1])
+    z = np.array([[2.0, 0.0], [2.0, 1.5], [0.0, 1.0]])
+    focal = [
+        Run(f"focal gamma={g}", "tfidf-linear", 0.0, 0.0, 0, z + [0, g], z + [0, g],
+            scores_from_logits(z + [0, g], y, class_names=["a", "b"], train_counts=[90, 10]),
+            remedy="focal", knob=float(g))
+        for g in (2, 1)
+    ]  # fmt: skip
+    runs = [_run("unweighted", "tfidf-linear", 0.0, 0.0, z, y), *focal]
+    inputs = frontier_inputs(runs, y_test=y, train_counts=[90, 10], taus=[0, 1])
+    assert inputs.alpha_points["run"].tolist() == ["unweighted"]  # focal runs are not alphas
+    assert inputs.remedy_points["run"].tolist() == ["focal gamma=2", "focal gamma=1"]
+    table = frontier_table(inputs)
+    rows = table[table["kind"] == "remedy"]
+    assert rows["label"].tolist() == ["gamma=1", "gamma=2"]  # knob order
+    assert rows["point"].tolist() == ["focal gamma=1", "focal gamma=2"]
+    assert set(rows["series"]) == {"focal"}
+    ax = plot_frontier(inputs)
+    assert "retrained with focal loss (gamma)" in ax.get_legend_handles_labels()[1]
+    with pytest.raises(ValueError, match=r"remedy_points lacks the column\(s\) \['knob'\]"):
+        frontier_table(tau_curves={}, remedy_points=inputs.remedy_points.drop(columns="knob"))

@@ -149,3 +149,100 @@ def test_epochs_is_a_deprecated_alias_of_max_epochs():
     with pytest.warns(DeprecationWarning, match="max_epochs"):
         cfg = TfidfLinearConfig(epochs=4)
     assert cfg.max_epochs == 4 and cfg.epochs is None
+
+
+# --------------------------------------------------------------------------------------------
+# remedies in the head (weightlab.remedies): their defining properties
+# --------------------------------------------------------------------------------------------
+
+
+def test_focal_with_gamma_zero_is_the_plain_fit(engine):
+    from weightlab.remedies import Remedy
+
+    plain = engine.fit_predict(seed=0)
+    focal = engine.fit_predict(remedy=Remedy("focal", 0.0), seed=0)
+    np.testing.assert_array_equal(focal.test_logits, plain.test_logits)
+    assert focal.info == {**plain.info, "fit_seconds": focal.info["fit_seconds"]}
+
+
+def test_focal_trains_on_and_stops_on_the_focal_loss(ds, engine):
+    from weightlab.remedies import Remedy
+
+    out = engine.fit_predict(remedy=Remedy("focal", 2.0), seed=0)
+    y = torch.from_numpy(ds.labels_of("validation").astype(np.int64))
+    focal = float(make_loss(gamma=2.0)(torch.from_numpy(out.validation_logits), y))
+    assert focal == pytest.approx(out.info["validation_loss"], rel=1e-4)
+    assert not np.array_equal(out.test_logits, engine.fit_predict(seed=0).test_logits)
+
+
+def test_drw_equals_the_plain_fit_before_its_switch(ds, engine):
+    from weightlab.remedies import Remedy
+    from weightlab.runs import train_run
+
+    plain = engine.fit_predict(seed=0).info
+    drw = train_run(engine, remedy=Remedy("drw", 1.0), seed=0, progress=False)
+    before = drw.info["before_switch"]
+    # stage 1 is the unweighted run itself: same epochs, same best epoch, same loss
+    assert before == {
+        k: plain[k] for k in ("epochs", "best_epoch", "stop_reason", "validation_loss")
+    }
+    assert drw.info["switch_epoch"] == plain["epochs"] < drw.info["epochs"]
+    assert drw.name == "drw alpha=1" and drw.alpha == 1.0
+    assert (drw.remedy, drw.knob) == ("drw", 1.0)
+    # stage 2 stops on its own weighted loss, from a lower learning rate
+    weight = weights_from_counts(ds.train_counts, alpha=1.0)
+    assert _validation_loss(ds, drw.validation_logits, weight) == pytest.approx(
+        drw.info["validation_loss"], rel=1e-4
+    )
+    assert drw.info["validation_loss"] <= _validation_loss(
+        ds, engine.fit_predict(seed=0).validation_logits, weight
+    )
+
+
+def test_resampling_draws_by_class_as_asked():
+    from weightlab.engines.linear import _epoch_orders
+    from weightlab.remedies import resample_weights
+
+    counts = np.array([300, 60, 12])
+    y = np.repeat(np.arange(3), counts)
+    n, epochs = len(y), 400
+    for q in (0.0, 1.0):
+        draws = _epoch_orders(n, 0, resample_weights(counts, y, q=q))
+        drawn = np.bincount(np.concatenate([y[next(draws)] for _ in range(epochs)]), minlength=3)
+        expected = counts ** (1 - q) / (counts ** (1 - q)).sum() * n * epochs
+        # binomial standard deviations: 5 of them is far beyond chance
+        sd = np.sqrt(expected * (1 - expected / (n * epochs)))
+        assert np.all(np.abs(drawn - expected) < 5 * sd), (q, drawn, expected)
+    # without weights: a permutation each epoch (every row exactly once)
+    plain = _epoch_orders(n, 0, None)
+    assert sorted(next(plain)) == list(range(n))
+
+
+def test_resampling_stops_on_the_loss_it_equals_in_expectation(ds, engine):
+    from weightlab.remedies import Remedy
+
+    a = engine.fit_predict(remedy=Remedy("resample", 1.0), seed=0)
+    b = engine.fit_predict(remedy=Remedy("resample", 1.0), seed=0)
+    np.testing.assert_array_equal(a.test_logits, b.test_logits)  # deterministic
+    implied = weights_from_counts(ds.train_counts, alpha=1.0)
+    assert _validation_loss(ds, a.validation_logits, implied) == pytest.approx(
+        a.info["validation_loss"], rel=1e-4
+    )
+    # class-balanced draws move predictions towards the rare classes
+    plain = engine.fit_predict(seed=0)
+    rare = np.argsort(ds.train_counts)[: ds.n_classes // 2]
+    assert (
+        np.isin(a.test_logits.argmax(1), rare).sum()
+        > np.isin(plain.test_logits.argmax(1), rare).sum()
+    )
+
+
+def test_an_engine_without_a_remedy_refuses_it(ds):
+    from weightlab.engines import get_engine
+    from weightlab.remedies import Remedy
+
+    logreg = get_engine("tfidf-logreg").prepare(ds)
+    with pytest.raises(ValueError, match="tfidf-logreg engine has no focal remedy"):
+        logreg.fit_predict(remedy=Remedy("focal", 2.0))
+    with pytest.raises(ValueError, match="class weights and the logit-adjusted loss are"):
+        TfidfLinearEngine().prepare(ds).fit_predict(remedy=Remedy("weights", 0.5))

@@ -187,3 +187,82 @@ def test_in_a_notebook_only_the_bar_over_the_runs_is_shown(ds, monkeypatch):
     monkeypatch.setattr(runs_module, "in_notebook", lambda: False)
     runs_module.train_runs(ds, alphas=(0.0,), baselines=False, progress=True)
     assert seen == [False, True]
+
+
+def test_train_runs_trains_every_remedy_asked_for(ds):
+    from weightlab.remedies import Remedy
+
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=2))
+    runs = train_runs(
+        ds,
+        engine=engine,
+        alphas=(0.0,),
+        remedies="weights,resample,focal,drw,la-loss",
+        baselines=False,
+        progress=False,
+    )
+    assert [r.name for r in runs] == [
+        "unweighted",
+        "weighted",
+        "la-loss tau=1",
+        "resample q=0.5",
+        "resample q=1",
+        "focal gamma=1",
+        "focal gamma=2",
+        "drw alpha=0.5",
+        "drw alpha=1",
+    ]
+    by_name = {r.name: r for r in runs}
+    assert [(r.remedy, r.knob) for r in runs][:3] == [
+        ("weights", 0.0),
+        ("weights", 0.5),
+        ("la-loss", 1.0),
+    ]
+    rec = by_name["focal gamma=2"].record()
+    assert (rec["remedy"], rec["knob"], rec["alpha"]) == ("focal", 2.0, 0.0)
+    assert json.loads(json.dumps(rec)) == rec
+    # every remedy changed the model
+    logits = [r.test_logits.tobytes() for r in runs]
+    assert len(set(logits)) == len(runs)
+    one = train_run(
+        engine.prepare(ds), remedy=Remedy("focal", 1.0), alpha=0.5, seed=0, progress=False
+    )
+    assert one.name == "focal gamma=1 alpha=0.5"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"remedies": "smote"}, "Unknown remedy 'smote'"),
+        ({"remedies": [0.5]}, "remedies must be names"),
+        ({"engine": "transformer", "remedies": "focal"}, None),
+    ],
+)
+def test_train_runs_checks_remedies_before_training(ds, kwargs, match):
+    if match is None:  # the transformer has them: nothing refused (not trained here)
+        assert get_engine("transformer").remedies >= {"resample", "focal", "drw"}
+        return
+    with pytest.raises(ValueError, match=match):
+        train_runs(ds, progress=False, **kwargs)
+
+
+def test_a_remedy_an_engine_lacks_is_refused_before_any_training(ds):
+    from weightlab.engines.majority import MajorityEngine
+
+    class NoRemedies(MajorityEngine):
+        name = "no-remedies"
+        baseline = False
+
+    with pytest.raises(ValueError, match="no-remedies engine has no focal remedy"):
+        train_runs(ds, engine=NoRemedies(), remedies="focal", baselines=False, progress=False)
+
+
+def test_drw_takes_its_alpha_as_its_knob(ds):
+    from weightlab.remedies import Remedy
+
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1)).prepare(ds)
+    with pytest.raises(ValueError, match="drw's knob is the alpha of its deferred"):
+        train_run(engine, alpha=0.5, remedy=Remedy("drw", 1.0))
+    with pytest.raises(ValueError, match="Give the class-weight exponent once"):
+        train_run(engine, alpha=0.5, remedy=Remedy("weights", 1.0))
+    assert train_run(engine, remedy=Remedy("weights", 0.5), progress=False).name == "weighted"

@@ -410,7 +410,7 @@ def choose_alpha(runs, y_validation, *, metric: str = "macro_f1") -> Choice:
         or repeat an alpha, or the validation logits do not match ``y_validation``.
     """
     metric = _check_metric(metric)
-    candidates = [r for r in runs if not r.baseline and r.alpha is not None and r.tau == 0]
+    candidates = [r for r in runs if r.remedy == "weights"]
     if not candidates:
         raise ValueError(
             "No run to choose from: choose_alpha needs runs of one engine at several alphas "

@@ -142,7 +142,7 @@ def fit_check(
     """
     y_validation = np.asarray(y_validation)
     checked = next(
-        (r for r in runs if not r.baseline and not r.alpha and not r.tau),
+        (r for r in runs if r.remedy == "weights" and not r.alpha),
         None,
     )
     if checked is None:

@@ -7,6 +7,8 @@ Three ways to move a long-tailed classifier from accuracy towards macro F1, on o
 - **retraining with class weights** :math:`w_c \propto n_c^{-\alpha}`: one point per alpha
   (:func:`weightlab.sweep.alpha_sweep`);
 - **retraining with the logit-adjusted loss** (Menon et al. 2021): one point per training tau;
+- **retraining with another remedy** (re-sampling, focal loss, deferred re-weighting;
+  :mod:`weightlab.remedies`): one point per knob value, a series per remedy;
 
 plus fixed **baselines** (majority class, TF-IDF + logistic regression) and, when available,
 the tau curve of a baseline's own probabilities. :func:`frontier_table` puts every point in
@@ -42,6 +44,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from weightlab.remedies import KNOBS
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -55,7 +59,7 @@ __all__ = [
 ]
 
 #: Point kinds of :func:`frontier_table`, in row order.
-KINDS = ("tau", "alpha", "la-loss", "baseline")
+KINDS = ("tau", "alpha", "la-loss", "remedy", "baseline")
 
 _COLUMNS = [
     "kind",
@@ -76,7 +80,7 @@ _COLUMNS = [
 class FrontierInputs(Mapping):
     """What :func:`plot_frontier` and :func:`frontier_table` draw, from :func:`frontier_inputs`.
 
-    Also a read-only mapping of its four fields, so ``plot_frontier(**inputs)`` and
+    Also a read-only mapping of its five fields, so ``plot_frontier(**inputs)`` and
     ``inputs["tau_curves"]`` work as well as ``inputs.tau_curves``.
     """
 
@@ -84,6 +88,7 @@ class FrontierInputs(Mapping):
     alpha_points: pd.DataFrame | None = None
     la_points: pd.DataFrame | None = None
     baselines: Mapping[str, tuple[float, float]] | None = None
+    remedy_points: pd.DataFrame | None = None
 
     def __getitem__(self, key: str):
         if key not in _INPUT_FIELDS:
@@ -97,11 +102,11 @@ class FrontierInputs(Mapping):
         return len(_INPUT_FIELDS)
 
 
-_INPUT_FIELDS = ("tau_curves", "alpha_points", "la_points", "baselines")
+_INPUT_FIELDS = ("tau_curves", "alpha_points", "la_points", "baselines", "remedy_points")
 
 
 def _parts(inputs, *given):
-    """The four parts, from ``inputs`` or from the keywords (not both)."""
+    """The five parts, from ``inputs`` or from the keywords (not both)."""
     if inputs is None:
         if given[0] is None:
             raise ValueError(
@@ -151,8 +156,10 @@ def frontier_inputs(
     -------
     FrontierInputs
         ``tau_curves``, ``alpha_points``, ``la_points`` (the runs trained with ``tau != 0``;
-        None if there is none) and ``baselines`` (majority and TF-IDF + logistic regression
-        runs), for ``plot_frontier(inputs)`` (or ``plot_frontier(**inputs)``).
+        None if there is none), ``baselines`` (majority and TF-IDF + logistic regression
+        runs) and ``remedy_points`` (runs of the other remedies: columns ``remedy``,
+        ``knob``, ``value``, ``run``, ``accuracy``, ``macro_f1``; None if there is none), for
+        ``plot_frontier(inputs)`` (or ``plot_frontier(**inputs)``).
     """
     from weightlab.adjust import DEFAULT_TAUS, tau_sweep
 
@@ -181,13 +188,29 @@ def frontier_inputs(
         )
         return table.sort_values(key, kind="stable", ignore_index=True)
 
-    trained = [r for r in runs if not r.baseline and r.alpha is not None]
     if alpha_points is None:
-        alpha_points = points([r for r in trained if not r.tau], "alpha")
+        alpha_points = points([r for r in runs if r.remedy == "weights"], "alpha")
+    others = [r for r in runs if r.remedy not in (None, "weights", "la-loss")]
+    remedy_points = None
+    if others:
+        remedy_points = pd.DataFrame(
+            [
+                {
+                    "remedy": r.remedy,
+                    "knob": KNOBS[r.remedy],
+                    "value": float(r.knob),
+                    "run": r.name,
+                    "accuracy": float(r.scores.overall["accuracy"]),
+                    "macro_f1": float(r.scores.overall["macro_f1"]),
+                }
+                for r in others
+            ]
+        )
     return FrontierInputs(
         tau_curves=tau_curves,
         alpha_points=alpha_points,
-        la_points=points([r for r in trained if r.tau], "tau"),
+        la_points=points([r for r in runs if r.remedy == "la-loss"], "tau"),
+        remedy_points=remedy_points,
         baselines={
             r.name: (float(r.scores.overall["accuracy"]), float(r.scores.overall["macro_f1"]))
             for r in runs
@@ -229,13 +252,14 @@ def frontier_table(
     alpha_points: pd.DataFrame | None = None,
     la_points: pd.DataFrame | None = None,
     baselines: Mapping[str, tuple[float, float]] | None = None,
+    remedy_points: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every point of the frontier figure as one tidy table.
 
     Parameters
     ----------
     inputs : FrontierInputs, optional
-        From :func:`frontier_inputs`; or give its four parts as keywords.
+        From :func:`frontier_inputs`; or give its five parts as keywords.
     tau_curves : mapping of str to DataFrame
         Curve name (e.g. ``"unweighted"``, ``"tfidf-logreg"``) -> a table with columns (or
         index) ``tau``, ``accuracy``, ``macro_f1``, such as
@@ -248,16 +272,20 @@ def frontier_table(
         ``macro_f1`` (``tau`` is the training strength).
     baselines : mapping of str to (float, float), optional
         Name -> ``(accuracy, macro_f1)``, e.g. ``{"majority": (0.23, 0.003)}``.
+    remedy_points : DataFrame, optional
+        Models retrained with another remedy: columns ``remedy`` (``"focal"``, ...),
+        ``knob``, ``value``, ``run``, ``accuracy``, ``macro_f1``.
 
     Returns
     -------
     pandas.DataFrame
         One row per point, in the order tau curves, alpha points, logit-adjusted-loss points,
-        baselines. Columns: ``kind`` (``"tau"``, ``"alpha"``, ``"la-loss"`` or
-        ``"baseline"``), ``series`` (curve or baseline name; ``"alpha sweep"`` and
-        ``"logit-adjusted loss"`` for the retrained points), ``label`` (e.g. ``"tau=0.5"``),
+        other remedies, baselines. Columns: ``kind`` (:data:`KINDS`), ``series`` (curve,
+        remedy or baseline name; ``"alpha sweep"`` and ``"logit-adjusted loss"`` for those
+        retrained points), ``label`` (e.g. ``"tau=0.5"``, ``"gamma=2"``),
         ``point`` (a readable name: ``"unweighted + tau=0.5"``, ``"retrained alpha=0.5"``,
-        ``"logit-adjusted loss tau=1"``, ``"majority"``), ``tau`` and ``alpha`` (NaN where
+        ``"logit-adjusted loss tau=1"``, ``"focal gamma=2"``, ``"majority"``), ``tau`` and
+        ``alpha`` (NaN where
         they do not apply), ``accuracy``, ``macro_f1``, and three flags: ``best_accuracy``
         and ``best_macro_f1`` (exactly one row each: the highest value, ties to the first
         row) and ``pareto`` (no other point is at least as good on both metrics and better
@@ -269,8 +297,8 @@ def frontier_table(
         If there is no point at all, a table lacks a needed column or holds NaN, or a
         baseline is not a pair of finite numbers.
     """
-    tau_curves, alpha_points, la_points, baselines = _parts(
-        inputs, tau_curves, alpha_points, la_points, baselines
+    tau_curves, alpha_points, la_points, baselines, remedy_points = _parts(
+        inputs, tau_curves, alpha_points, la_points, baselines, remedy_points
     )
     if not isinstance(tau_curves, Mapping):
         raise ValueError(
@@ -296,6 +324,20 @@ def frontier_table(
             label = _label("tau", tau)
             point = f"logit-adjusted loss {label}"
             rows.append(("la-loss", "logit-adjusted loss", label, point, tau, np.nan, acc, f1))
+    if remedy_points is not None:
+        points = _check_frame(remedy_points, "remedy_points", None)
+        missing = {"remedy", "knob", "value", "run"} - set(points.columns)
+        if missing:
+            raise ValueError(
+                f"remedy_points lacks the column(s) {sorted(missing)}; it needs remedy, knob, "
+                "value, run, accuracy and macro_f1 (frontier_inputs(...) makes it)."
+            )
+        points = points.sort_values(["remedy", "value"], kind="stable")
+        for row in points.itertuples(index=False):
+            label = _label(row.knob, row.value)
+            rows.append(
+                ("remedy", row.remedy, label, row.run, np.nan, np.nan, row.accuracy, row.macro_f1)
+            )
     for name, pair in (baselines or {}).items():
         try:
             acc, f1 = (float(v) for v in pair)
@@ -309,7 +351,7 @@ def frontier_table(
     if not rows:
         raise ValueError(
             "Nothing to put on the frontier: give at least one tau curve, alpha_points, "
-            "la_points or baselines."
+            "la_points, remedy_points or baselines."
         )
     table = pd.DataFrame(rows, columns=_COLUMNS[:8])
     for col in ("tau", "alpha", "accuracy", "macro_f1"):
@@ -381,6 +423,19 @@ def _nearest(frame: pd.DataFrame, key: str, value: float) -> pd.Series:
     return frame.iloc[int(np.argmin(np.abs(frame[key].to_numpy(dtype=np.float64) - value)))]
 
 
+#: Marker and colour of each remedy's points, and its name in the legend.
+_REMEDY_STYLE = {
+    "resample": ("o", "tab:green"),
+    "focal": ("D", "tab:red"),
+    "drw": ("v", "tab:purple"),
+}
+_REMEDY_NAMES = {
+    "resample": "re-sampling (q)",
+    "focal": "focal loss (gamma)",
+    "drw": "deferred re-weighting (alpha)",
+}
+
+
 def plot_frontier(
     inputs: FrontierInputs | None = None,
     *,
@@ -388,6 +443,7 @@ def plot_frontier(
     alpha_points: pd.DataFrame | None = None,
     la_points: pd.DataFrame | None = None,
     baselines: Mapping[str, tuple[float, float]] | None = None,
+    remedy_points: pd.DataFrame | None = None,
     tau: float | None = None,
     alpha: float | None = None,
     ax=None,
@@ -396,12 +452,13 @@ def plot_frontier(
 
     Tau curves are lines (``tau=0`` at their most accurate end, ``tau=1`` and ``2`` labelled),
     class-weighted retrained models are squares coloured by ``alpha``, logit-adjusted-loss
-    models are triangles, baselines are crosses. The most accurate point gets a black ring and the
+    models are triangles, every other remedy a marker of its own joined in knob order,
+    baselines are crosses. The most accurate point gets a black ring and the
     point with the highest macro F1 a black star outline. Up and right is better on both.
 
     Parameters
     ----------
-    inputs, tau_curves, alpha_points, la_points, baselines
+    inputs, tau_curves, alpha_points, la_points, baselines, remedy_points
         See :func:`frontier_table`.
     tau : float, optional
         Mark the point of the **first** tau curve nearest to this tau (for a slider).
@@ -418,12 +475,8 @@ def plot_frontier(
 
     from weightlab.plots import place_labels
 
-    tau_curves, alpha_points, la_points, baselines = _parts(
-        inputs, tau_curves, alpha_points, la_points, baselines
-    )
-    table = frontier_table(
-        tau_curves=tau_curves, alpha_points=alpha_points, la_points=la_points, baselines=baselines
-    )
+    parts = _parts(inputs, tau_curves, alpha_points, la_points, baselines, remedy_points)
+    table = frontier_table(**dict(zip(_INPUT_FIELDS, parts, strict=True)))
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.8))
     curves = table[table["kind"] == "tau"]
@@ -478,6 +531,24 @@ def plot_frontier(
             label="retrained with logit-adjusted loss",
             zorder=3,
         )
+    remedies = table[table["kind"] == "remedy"]
+    for i, (name, points) in enumerate(remedies.groupby("series", sort=False)):
+        style = _REMEDY_STYLE.get(name, ("P", f"C{5 + i}"))
+        ax.plot(
+            points["accuracy"],
+            points["macro_f1"],
+            marker=style[0],
+            markersize=6,
+            color=style[1],
+            markeredgecolor="black",
+            markeredgewidth=0.4,
+            linewidth=0.8,
+            linestyle=":",
+            label=f"retrained with {_REMEDY_NAMES.get(name, name)}",
+            zorder=3,
+        )
+        for _, row in points.iterrows():
+            labels.append(_point_label(ax, row["point"], row, fontsize=6, color=style[1]))
     base = table[table["kind"] == "baseline"]
     for _, row in base.iterrows():
         ax.scatter(

@@ -48,7 +48,7 @@ from weightlab._io import (
 from weightlab.data import TextDataset
 from weightlab.fitcheck import FitCheck, fit_check
 from weightlab.metrics import scores_from_logits
-from weightlab.runs import Run
+from weightlab.runs import Run, remedy_of
 from weightlab.uncertainty import RunUncertainty, run_uncertainty
 
 __all__ = ["ARTICLE_REPORTED", "OUTPUT_FILES", "REQUIRED_FILES", "Results", "load_results"]
@@ -254,8 +254,10 @@ class Results:
             n_scored = rec["n_classes_scored"]
             ref = ARTICLE_REPORTED.get(r.name, {})
             label = _LABELS.get(r.name, r.name)
-            if not r.baseline:
+            if r.remedy in ("weights", "la-loss"):
                 label += f" ({r.engine}, alpha={r.alpha:g})"
+            elif not r.baseline:
+                label += f" ({r.engine})"
             lines.append(
                 f"| {label} | {rec['accuracy']:.1%} | {rec['macro_f1']:.3f} "
                 f"| {rec['zero_f1_classes']} | {rec['n_classes_predicted']} "
@@ -636,17 +638,23 @@ def _check_saved(folder: Path, summary: dict, per_class, arrays: dict) -> Result
                     "`weightlab reproduce`."
                 )
         alpha = rec.get("alpha")
+        tau = float(rec.get("tau") or 0.0)
+        remedy, knob = rec.get("remedy"), rec.get("knob")
+        if "remedy" not in rec and alpha is not None:  # written before remedies were recorded
+            remedy, knob = remedy_of(alpha, tau)
         runs.append(
             Run(
                 name=name,
                 engine=str(rec.get("engine", "")),
                 alpha=None if alpha is None else float(alpha),
-                tau=float(rec.get("tau") or 0.0),
+                tau=tau,
                 seed=int(rec.get("seed", summary.get("seed", 0)) or 0),
                 validation_logits=arrays[f"validation_logits_{i}"],
                 test_logits=test,
                 scores=s,
                 info=dict(rec.get("info") or {}),
+                remedy=None if remedy is None else str(remedy),
+                knob=None if knob is None else float(knob),
             )
         )
     sv = summary.get("seed_variance")

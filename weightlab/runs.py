@@ -32,13 +32,21 @@ from weightlab.engines import (
     is_baseline,
 )
 from weightlab.metrics import Scores, scores_from_logits
+from weightlab.remedies import Remedy
 from weightlab.weights import weights_from_counts
 
-__all__ = ["Run", "run_name", "train_run", "train_runs"]
+__all__ = ["Run", "remedy_of", "run_name", "train_run", "train_runs"]
 
 
-def run_name(alpha: float, *, tau: float = 0.0) -> str:
-    """Name of a weighted run: ``unweighted`` (0), ``weighted`` (0.5) or ``alpha=X``."""
+def run_name(alpha: float, *, tau: float = 0.0, remedy: Remedy | None = None) -> str:
+    """Name of a run: ``unweighted``, ``weighted`` (0.5), ``alpha=X`` or ``la-loss tau=X``.
+
+    With a training ``remedy``, its name (``focal gamma=2``), followed by `` alpha=X`` and
+    `` tau=X`` when combined with class weights or the logit-adjusted loss.
+    """
+    if remedy is not None:
+        extra = "" if alpha == 0 or remedy.kind == "drw" else f" alpha={alpha:g}"
+        return remedy.name + extra + (f" tau={tau:g}" if tau else "")
     if tau:
         return f"la-loss tau={tau:g}" + ("" if alpha == 0 else f" alpha={alpha:g}")
     if alpha == 0:
@@ -64,6 +72,16 @@ class Run:
     # Loaded from the on-disk cache rather than trained (not written to results.json, so
     # that a repeated experiment writes the same file).
     cached: bool = False
+    # The long-tail remedy (weightlab.remedies.REMEDIES) and its knob; None for baselines.
+    # Plain runs are "weights" (knob alpha) or "la-loss" (knob tau).
+    remedy: str | None = None
+    knob: float | None = None
+
+    def __post_init__(self):
+        if self.remedy is None and self.alpha is not None and not self.baseline:
+            kind, knob = remedy_of(self.alpha, self.tau)
+            object.__setattr__(self, "remedy", kind)
+            object.__setattr__(self, "knob", knob)
 
     @property
     def baseline(self) -> bool:
@@ -85,6 +103,8 @@ class Run:
             "engine": self.engine,
             "alpha": self.alpha,
             "tau": self.tau,
+            "remedy": self.remedy,
+            "knob": self.knob,
             "seed": self.seed,
             "accuracy": float(o["accuracy"]),
             "macro_f1": float(o["macro_f1"]),
@@ -107,6 +127,7 @@ def train_run(
     name: str | None = None,
     beta: float | None = None,
     max_ratio: float | None = None,
+    remedy: Remedy | None = None,
     cache=None,
     progress: bool = True,
 ) -> Run:
@@ -126,6 +147,11 @@ def train_run(
         Run name; default from :func:`run_name`.
     beta, max_ratio
         Passed to :func:`weightlab.weights.weights_from_counts`.
+    remedy : Remedy, optional
+        A long-tail remedy (:mod:`weightlab.remedies`): ``Remedy("weights", a)`` is
+        ``alpha=a`` and ``Remedy("la-loss", t)`` is ``tau=t``; ``resample`` and ``focal``
+        combine with ``alpha`` and ``tau``; ``drw``'s knob is the alpha of its deferred
+        weights (so ``alpha`` must stay 0).
     cache : Cache, path, bool or None
         On-disk cache of the logits (see :func:`weightlab.cache.as_cache`); a hit skips the
         fit (``info`` is the original fit's) and sets ``Run.cached``. None (default): train.
@@ -133,7 +159,8 @@ def train_run(
         Show the engine's progress bar during the fit.
     """
     ds: TextDataset = engine._require_prepared()
-    opts = dict(alpha=alpha, tau=tau, seed=seed, beta=beta, max_ratio=max_ratio)
+    alpha, tau, remedy = _plain_options(alpha, tau, remedy)
+    opts = dict(alpha=alpha, tau=tau, seed=seed, beta=beta, max_ratio=max_ratio, remedy=remedy)
     store = as_cache(cache)
     key = _run_key(store, ds, engine, **opts) if store is not None else None
     out = _load_run(store, key) if key is not None else None
@@ -147,19 +174,51 @@ def train_run(
                 {"validation_logits": out.validation_logits, "test_logits": out.test_logits},
                 {"info": out.info},
             )
-    return _make_run(engine, ds, out, alpha=alpha, tau=tau, seed=seed, name=name, cached=cached)
+    return _make_run(
+        engine, ds, out, alpha=alpha, tau=tau, remedy=remedy, seed=seed, name=name, cached=cached
+    )
+
+
+def _plain_options(alpha, tau, remedy):
+    """``(alpha, tau, remedy)`` with the loss's own remedies folded into alpha and tau."""
+    if remedy is None:
+        return alpha, tau, None
+    if not isinstance(remedy, Remedy):
+        raise ValueError(
+            f"remedy must be a weightlab.remedies.Remedy, e.g. Remedy('focal', 2); got {remedy!r}."
+        )
+    if remedy.kind == "weights":
+        if alpha:
+            raise ValueError("Give the class-weight exponent once: alpha= or Remedy('weights', a).")
+        return remedy.value, tau, None
+    if remedy.kind == "la-loss":
+        if tau:
+            raise ValueError("Give the logit adjustment once: tau= or Remedy('la-loss', t).")
+        return alpha, remedy.value, None
+    if remedy.kind == "drw" and alpha:
+        raise ValueError(
+            "drw's knob is the alpha of its deferred class weights: use Remedy('drw', alpha) "
+            "with alpha=0."
+        )
+    return alpha, tau, remedy
 
 
 def _fit(
-    engine: Engine, ds: TextDataset, *, alpha, tau, seed, beta, max_ratio, progress
+    engine: Engine, ds: TextDataset, *, alpha, tau, seed, beta, max_ratio, remedy, progress
 ) -> EngineOutput:
     weight = None
-    if (alpha or beta is not None) and engine.supports_class_weights:
-        weight = weights_from_counts(
-            ds.train_counts, alpha=alpha or 0.0, beta=beta, max_ratio=max_ratio
-        )
+    deferred = remedy.value if remedy is not None and remedy.kind == "drw" else None
+    if deferred is not None or alpha or beta is not None:
+        if engine.supports_class_weights:
+            weight = weights_from_counts(
+                ds.train_counts,
+                alpha=deferred if deferred is not None else alpha or 0.0,
+                beta=beta,
+                max_ratio=max_ratio,
+            )
+    extra = {} if remedy is None else {"remedy": remedy}  # engines written before remedies
     start = time.perf_counter()
-    out = engine.fit_predict(class_weight=weight, tau=tau, seed=seed, progress=progress)
+    out = engine.fit_predict(class_weight=weight, tau=tau, seed=seed, progress=progress, **extra)
     info = dict(out.info, seconds=round(time.perf_counter() - start, 3))
     return EngineOutput(out.validation_logits, out.test_logits, info)
 
@@ -200,7 +259,7 @@ def _versions() -> dict:
 
 
 def _run_key(
-    store: Cache, ds: TextDataset, engine: Engine, *, alpha, tau, seed, beta, max_ratio
+    store: Cache, ds: TextDataset, engine: Engine, *, alpha, tau, seed, beta, max_ratio, remedy
 ) -> str | None:
     """Cache key of one run, or None when the engine's config has no stable form."""
     config = config_dict(engine.config)
@@ -218,6 +277,7 @@ def _run_key(
         seed=int(seed),
         beta=beta,
         max_ratio=max_ratio,
+        **({} if remedy is None else {"remedy": [remedy.kind, remedy.value]}),
         code=_code_digest(engine),
         versions=_versions(),
     )
@@ -232,7 +292,16 @@ def _load_run(store: Cache, key: str) -> EngineOutput | None:
 
 
 def _make_run(
-    engine: Engine, ds: TextDataset, out: EngineOutput, *, alpha, tau, seed, name, cached=False
+    engine: Engine,
+    ds: TextDataset,
+    out: EngineOutput,
+    *,
+    alpha,
+    tau,
+    seed,
+    name,
+    remedy=None,
+    cached=False,
 ) -> Run:
     info = out.info
     scores = scores_from_logits(
@@ -242,7 +311,10 @@ def _make_run(
         train_counts=ds.train_counts,
     )
     if name is None:
-        name = engine.name if engine.baseline else run_name(alpha or 0.0, tau=tau)
+        name = engine.name if engine.baseline else run_name(alpha or 0.0, tau=tau, remedy=remedy)
+    kind, knob = remedy_of(alpha, tau, remedy) if not engine.baseline else (None, None)
+    if remedy is not None and remedy.kind == "drw":
+        alpha = remedy.value  # the deferred weights' exponent
     return Run(
         name=name,
         engine=engine.name,
@@ -254,7 +326,18 @@ def _make_run(
         scores=scores,
         info=info,
         cached=cached,
+        remedy=kind,
+        knob=knob,
     )
+
+
+def remedy_of(alpha, tau, remedy=None) -> tuple[str, float]:
+    """``(remedy, knob)`` of an engine run: its remedy, else ``la-loss`` / ``weights``."""
+    if remedy is not None:
+        return remedy.kind, remedy.value
+    if tau:
+        return "la-loss", float(tau)
+    return "weights", float(alpha or 0.0)
 
 
 def train_runs(
@@ -263,6 +346,7 @@ def train_runs(
     engine: str | Engine = "tfidf-linear",
     alphas=(0.0, 0.5),
     taus=(),
+    remedies=(),
     seed: int = 0,
     baselines: bool = True,
     progress: bool = True,
@@ -282,6 +366,11 @@ def train_runs(
         Also train the engine unweighted with the logit-adjusted loss (Menon et al. 2021) at
         each of these strengths (e.g. ``(1.0,)``); the runs are named ``la-loss tau=X``.
         The engine must support it (``tfidf-linear``, ``transformer``).
+    remedies : str or sequence of Remedy, default ()
+        Other long-tail remedies to train (:mod:`weightlab.remedies`): a list of
+        :class:`~weightlab.remedies.Remedy`, or names (``"weights,resample,focal,drw,la-loss"``)
+        swept over their default grids (:func:`~weightlab.remedies.parse_remedies`).
+        ``weights`` adds its alphas to ``alphas`` and ``la-loss`` its taus to ``taus``.
     seed : int
         Training seed of every run.
     baselines : bool
@@ -297,11 +386,23 @@ def train_runs(
     Returns
     -------
     list of Run
-        Baselines first, then one run per alpha, then one per tau, in the given order.
+        Baselines first, then one run per alpha, then one per tau, then one per other
+        remedy, in the given order.
     """
     from tqdm.auto import tqdm
 
-    alphas = _validate.alphas(alphas)
+    from weightlab.remedies import parse_remedies
+
+    if isinstance(remedies, str):
+        remedies = parse_remedies(remedies)
+    remedies = list(remedies)
+    if any(not isinstance(r, Remedy) for r in remedies):
+        raise ValueError(
+            "remedies must be names (e.g. 'resample,focal') or weightlab.remedies.Remedy "
+            f"objects; got {remedies!r}."
+        )
+    alphas = list(_validate.alphas(alphas))
+    alphas += [r.value for r in remedies if r.kind == "weights" and r.value not in alphas]
     try:
         taus = [float(t) for t in taus]
     except (TypeError, ValueError):
@@ -310,16 +411,21 @@ def train_runs(
         raise ValueError(
             f"taus must be finite and non-zero (tau=0 is the unweighted run); got {taus}."
         )
+    taus += [r.value for r in remedies if r.kind == "la-loss" and r.value not in taus]
+    trained = [r for r in remedies if r.trains]
     dataset.check_trainable()  # before any featurising: an empty split fails deep in sklearn
     main = get_engine(engine) if isinstance(engine, str) else engine
-    jobs: list[tuple[Engine, float | None, float]] = []
+    for r in trained:  # before any training: minutes must not be lost to an unsupported remedy
+        main._check_fit_options(None, 0.0, r)
+    jobs: list[tuple[Engine, float | None, float, Remedy | None]] = []
     if baselines:
-        jobs += [(get_engine(name), None, 0.0) for name in default_baselines()]
+        jobs += [(get_engine(name), None, 0.0, None) for name in default_baselines()]
         # the fit check's logistic regression on the engine's own features, when it has one
         if (reference := main.reference_engine()) is not None:
-            jobs.append((reference, None, 0.0))
-    jobs += [(main, a, 0.0) for a in alphas]
-    jobs += [(main, 0.0, t) for t in taus]
+            jobs.append((reference, None, 0.0, None))
+    jobs += [(main, a, 0.0, None) for a in alphas]
+    jobs += [(main, 0.0, t, None) for t in taus]
+    jobs += [(main, 0.0, 0.0, r) for r in trained]
 
     store = as_cache(cache)
     runs, prepared, announced = [], set(), set()
@@ -328,13 +434,11 @@ def train_runs(
     # keeps for a reader that waits for the cell (nbval): the bar over the runs says enough.
     fit_bars = progress and not in_notebook()
     bar = tqdm(jobs, desc="runs", disable=not progress)
-    for eng, alpha, tau in bar:
+    for eng, alpha, tau, remedy in bar:
         bar.set_postfix_str(
-            eng.name
-            if alpha is None
-            else f"{eng.name} " + (f"tau={tau:g}" if tau else f"alpha={alpha:g}")
+            eng.name if alpha is None else f"{eng.name} " + run_name(alpha, tau=tau, remedy=remedy)
         )
-        opts = dict(alpha=0.0 if alpha is None else alpha, tau=tau, seed=seed)
+        opts = dict(alpha=0.0 if alpha is None else alpha, tau=tau, seed=seed, remedy=remedy)
         run_key = (
             _run_key(store, dataset, eng, **opts, beta=None, max_ratio=None)
             if store is not None

@@ -53,6 +53,9 @@ class Engine(ABC):
     supports_class_weights: bool = True
     #: :meth:`fit_predict` trains with the logit-adjusted loss when ``tau != 0``.
     supports_tau: bool = False
+    #: The training remedies :meth:`fit_predict` applies (``remedy=``): any of ``"resample"``,
+    #: ``"focal"``, ``"drw"`` (:mod:`weightlab.remedies`).
+    remedies: frozenset[str] = frozenset()
     #: What :meth:`prepare` does when it takes a while (``"featurising"``, ``"tokenising"``),
     #: for the status line before it; empty when it is instant.
     prepare_step: str = ""
@@ -115,8 +118,21 @@ class Engine(ABC):
         """
         return {}
 
-    def _check_fit_options(self, class_weight, tau) -> None:
+    def _check_fit_options(self, class_weight, tau, remedy=None) -> None:
         """Refuse an option this engine cannot apply, instead of ignoring it."""
+        if remedy is not None:
+            if not getattr(remedy, "trains", False):
+                raise ValueError(
+                    f"remedy must be a weightlab.remedies.Remedy of kind resample, focal or drw "
+                    f"(class weights and the logit-adjusted loss are class_weight= and tau=); "
+                    f"got {remedy!r}."
+                )
+            if remedy.kind not in self.remedies:
+                has = ", ".join(sorted(self.remedies)) or "none"
+                raise ValueError(
+                    f"The {self.name} engine has no {remedy.kind} remedy (it has: {has}); "
+                    "use tfidf-linear, encoder-probe or transformer (Engine.remedies)."
+                )
         if class_weight is not None and not self.supports_class_weights:
             raise ValueError(
                 f"The {self.name} engine takes no class weights; pass class_weight=None."
@@ -138,6 +154,7 @@ class Engine(ABC):
         *,
         class_weight: np.ndarray | None = None,
         tau: float = 0.0,
+        remedy=None,
         seed: int = 0,
         progress: bool | None = None,
     ) -> EngineOutput:
@@ -150,6 +167,9 @@ class Engine(ABC):
             (from :func:`weightlab.weights.class_weights`); None means unweighted.
         tau : float
             Logit-adjusted loss strength (Menon et al. 2021); 0 is plain cross-entropy.
+        remedy : weightlab.remedies.Remedy, optional
+            A training remedy among :attr:`remedies` (re-sampling, focal loss, deferred
+            re-weighting); None trains plainly.
         seed : int
             Seed of everything random in the fit.
         progress : bool, optional
@@ -158,5 +178,5 @@ class Engine(ABC):
         Raises
         ------
         ValueError
-            For ``class_weight`` or ``tau`` on an engine that does not support them.
+            For ``class_weight``, ``tau`` or ``remedy`` on an engine that does not support them.
         """

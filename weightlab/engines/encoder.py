@@ -470,11 +470,13 @@ class EncoderLogRegEngine(_EmbeddingEngine):
     on_demand = True
     silent_fit = True
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
+    def fit_predict(
+        self, *, class_weight=None, tau=0.0, remedy=None, seed=0, progress=None
+    ) -> EngineOutput:
         """Fit the logistic regression and return its log-probabilities."""
         from weightlab.engines.tfidf import fit_logistic_regression
 
-        self._check_fit_options(class_weight, tau)
+        self._check_fit_options(class_weight, tau, remedy)
         ds = self._require_prepared()
         f = self._features
         return fit_logistic_regression(
@@ -497,15 +499,18 @@ class EncoderProbeEngine(_EmbeddingEngine):
 
     name = "encoder-probe"
     supports_tau = True
+    remedies = frozenset({"resample", "focal", "drw"})
     fit_reference = "encoder-logreg"
 
     def reference_engine(self) -> EncoderLogRegEngine:
         """The logistic regression on this engine's embeddings (same encoder and options)."""
         return EncoderLogRegEngine(self.config)
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
+    def fit_predict(
+        self, *, class_weight=None, tau=0.0, remedy=None, seed=0, progress=None
+    ) -> EngineOutput:
         """Train a head with ``make_loss(class_weight, tau=tau)``; validation / test logits."""
-        self._check_fit_options(class_weight, tau)
+        self._check_fit_options(class_weight, tau, remedy)
         ds = self._require_prepared()
         f = self._features
         fit = train_head(
@@ -513,6 +518,7 @@ class EncoderProbeEngine(_EmbeddingEngine):
             (f["train"], f["validation"], f["test"]),
             class_weight=class_weight,
             tau=tau,
+            remedy=remedy,
             config=self.config,
             seed=seed,
             batches=self._batches,

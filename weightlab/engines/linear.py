@@ -30,6 +30,7 @@ steps of 50 an epoch rather than one step of 1,000, and 40,000 get 40 steps of 1
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import math
 import time
@@ -76,6 +77,10 @@ class HeadConfig:
     # (ReduceLROnPlateau). Off by default: on the suite it froze the fit before the tail.
     lr_decay: float = 1.0
     dropout: float = 0.0  # on the hidden layer only
+    # Deferred re-weighting (remedy "drw"): the weighted second stage starts from the
+    # unweighted fit with the learning rate times this (Cao et al. 2019 decay it 100x at the
+    # switch; at the full rate SGD's first steps threw the warm start away).
+    drw_learning_rate_factor: float = 0.1
     # torch CPU threads during a fit (restored after). 1: the sparse products run in scipy
     # on one core anyway, and on a busy 2-core machine a second torch thread made fits 5x
     # slower (OpenMP threads waiting for a core). None keeps torch's setting.
@@ -128,6 +133,10 @@ class HeadConfig:
             raise ValueError(f"momentum must be in [0, 1); got {self.momentum}.")
         if not 0 < self.lr_decay <= 1:
             raise ValueError(f"lr_decay must be in (0, 1] (1: no decay); got {self.lr_decay}.")
+        if not 0 < self.drw_learning_rate_factor <= 1:
+            raise ValueError(
+                f"drw_learning_rate_factor must be in (0, 1]; got {self.drw_learning_rate_factor}."
+            )
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must be in [0, 1); got {self.dropout}.")
         if self.num_threads is not None and self.num_threads < 1:
@@ -145,6 +154,7 @@ class HeadFit:
     validation_logits: np.ndarray
     test_logits: np.ndarray
     info: dict
+    parameters: tuple = ()  # the trained tensors (a later stage can start from them)
 
 
 @functools.cache
@@ -225,10 +235,14 @@ class BatchStore:
         self.X = X
         self._kept: dict = {}
 
-    def epoch(self, seed: int, epoch: int, size: int, order: np.ndarray):
-        """``(X_b, X_b.T)`` pairs of one epoch in the order ``order``."""
+    def epoch(self, seed: int, epoch: int, size: int, order: np.ndarray, *, sampler=None):
+        """``(X_b, X_b.T)`` pairs of one epoch in the order ``order``.
+
+        ``sampler`` names how ``order`` was drawn when it is not the seed's permutation
+        (re-sampling), so that the batches of different samplers are kept apart.
+        """
         X = self.X
-        key = (seed, epoch, size)
+        key = (seed, epoch, size, sampler)
         if key in self._kept:
             return self._kept[key]
         if not sp.issparse(X):
@@ -260,6 +274,9 @@ def fit_head(
     config: HeadConfig,
     seed: int = 0,
     batches: BatchStore | None = None,
+    sample_weight: np.ndarray | None = None,
+    stop_loss=None,
+    init: tuple = (),
     progress: bool = True,
     desc: str = "head",
 ) -> HeadFit:
@@ -281,6 +298,14 @@ def fit_head(
         Seed of the initialisation and of the shuffles.
     batches : BatchStore, optional
         Shared store of shuffled batches of ``X_train`` (one per engine, reused by a sweep).
+    sample_weight : numpy.ndarray, optional
+        Re-sampling: every epoch draws ``len(y_train)`` examples with replacement with these
+        probabilities (``torch.utils.data.WeightedRandomSampler``) instead of a permutation.
+    stop_loss : torch.nn.Module, optional
+        The validation quantity that stops the fit, when it is not ``loss_fn`` (re-sampling
+        is, in expectation, a weighted loss: see :func:`train_head`).
+    init : tuple of torch.Tensor, optional
+        Start from these parameters (a previous fit's ``HeadFit.parameters``), not from zero.
     progress : bool
         Show a progress bar over epochs.
     desc : str
@@ -290,8 +315,16 @@ def fit_head(
     -------
     HeadFit
         ``info`` holds ``epochs`` (run), ``best_epoch``, ``stop_reason``, ``train_loss`` and
-        ``validation_loss`` (of the restored epoch), ``batch_size`` and ``fit_seconds``.
+        ``validation_loss`` (of the restored epoch), ``batch_size`` and ``fit_seconds``;
+        ``parameters`` the trained tensors.
     """
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        if sample_weight.shape != (X_train.shape[0],) or not np.all(sample_weight >= 0):
+            raise ValueError(
+                f"sample_weight must hold one probability >= 0 per training row "
+                f"({X_train.shape[0]}); got shape {sample_weight.shape}."
+            )
     with _torch_threads(config.num_threads):
         return _fit_head(
             X_train,
@@ -304,13 +337,31 @@ def fit_head(
             cfg=config,
             seed=seed,
             batches=batches or BatchStore(X_train),
+            sample_weight=sample_weight,
+            stop_loss=stop_loss or loss_fn,
+            init=tuple(init),
             progress=progress,
             desc=desc,
         )
 
 
 def _fit_head(
-    X, y, Xv, yv, Xt, *, n_classes, loss_fn, cfg: HeadConfig, seed, batches, progress, desc
+    X,
+    y,
+    Xv,
+    yv,
+    Xt,
+    *,
+    n_classes,
+    loss_fn,
+    cfg: HeadConfig,
+    seed,
+    batches,
+    sample_weight,
+    stop_loss,
+    init,
+    progress,
+    desc,
 ) -> HeadFit:
     import torch
     from torch import nn
@@ -327,6 +378,10 @@ def _fit_head(
     bias = nn.Parameter(torch.zeros(n_classes))
     penalised = [weight] + ([head[2].weight] if head is not None else [])
     free = [bias] + ([head[2].bias] if head is not None else [])
+    if init:
+        with torch.no_grad():
+            for p, start in zip(penalised + free, init, strict=True):
+                p.copy_(start)
     # 1) the L2 term of C * sum(w_i CE_i) + |W|^2 / 2, per unit of the batch's mean loss: the
     #    mean divides by the sum of the weights, which over the epoch is the weight total
     total_weight = float(_example_weights(loss_fn, y).sum())
@@ -366,16 +421,24 @@ def _fit_head(
     yv_t = torch.from_numpy(np.asarray(yv, dtype=np.int64))
     has_validation = Xv.shape[0] > 0
     size = cfg.batch_for(n)
-    rng = np.random.default_rng(seed)
+    draw = _epoch_orders(n, seed, sample_weight)
+    # the batches of a re-sampled fit are its own: kept apart by its probabilities
+    drawn = None if sample_weight is None else ("resample", hash(sample_weight.tobytes()))
     best = (math.inf, 0, None, math.nan)  # validation loss, epoch, state, train loss
+    if init and has_validation and cfg.early_stopping:
+        # 1) a warm start is a candidate too (epoch 0): a later stage never ends worse, on its
+        #    own validation loss, than the point it started from
+        with torch.no_grad():
+            start_loss = float(stop_loss(torch.from_numpy(evaluate(Xv)), yv_t))
+        best = (start_loss, 0, [p.detach().clone() for p in penalised + free], math.nan)
     stop_reason, bad, epoch = "cap", 0, 0
     start = time.perf_counter()
     bar = tqdm(total=cfg.max_epochs, desc=desc, unit="epoch", leave=False, disable=not progress)
     for epoch in range(1, cfg.max_epochs + 1):
-        order = rng.permutation(n)
+        order = next(draw)
         yp = y_t[torch.from_numpy(order)]
         train_loss, seen = 0.0, 0
-        for b, (Xb, XbT) in enumerate(batches.epoch(seed, epoch, size, order)):
+        for b, (Xb, XbT) in enumerate(batches.epoch(seed, epoch, size, order, sampler=drawn)):
             lo = b * size
             loss = loss_fn(forward(Xb, XbT, train=True), yp[lo : lo + Xb.shape[0]])
             opt.zero_grad()
@@ -389,7 +452,7 @@ def _fit_head(
             best = (math.nan, epoch, None, train_loss)
             continue
         with torch.no_grad():
-            val_loss = float(loss_fn(torch.from_numpy(evaluate(Xv)), yv_t))
+            val_loss = float(stop_loss(torch.from_numpy(evaluate(Xv)), yv_t))
         bar.set_postfix(validation_loss=f"{val_loss:.4f}", refresh=False)
         if plateau is not None:
             plateau.step(val_loss)
@@ -414,7 +477,7 @@ def _fit_head(
     seconds = time.perf_counter() - start
     if has_validation and math.isnan(best[0]):  # fixed epochs: the loss of the last one
         with torch.no_grad():
-            best = (float(loss_fn(torch.from_numpy(evaluate(Xv)), yv_t)), *best[1:])
+            best = (float(stop_loss(torch.from_numpy(evaluate(Xv)), yv_t)), *best[1:])
     return HeadFit(
         validation_logits=evaluate(Xv),
         test_logits=evaluate(Xt),
@@ -422,12 +485,38 @@ def _fit_head(
             "epochs": epoch,
             "best_epoch": best[1],
             "stop_reason": stop_reason,
-            "train_loss": round(best[3], 6),
+            "train_loss": None if math.isnan(best[3]) else round(best[3], 6),
             "validation_loss": None if math.isnan(best[0]) else round(best[0], 6),
             "batch_size": size,
             "fit_seconds": seconds,
         },
+        parameters=tuple(p.detach().clone() for p in penalised + free),
     )
+
+
+def _epoch_orders(n: int, seed: int, sample_weight: np.ndarray | None):
+    """The training rows of each epoch, in order: a permutation, or ``n`` weighted draws.
+
+    Without ``sample_weight``, each epoch is a permutation from ``numpy``'s generator seeded
+    with ``seed``; with it, ``n`` draws with replacement from
+    ``torch.utils.data.WeightedRandomSampler`` with a generator seeded with ``seed``.
+    """
+    import torch
+
+    if sample_weight is None:
+        rng = np.random.default_rng(seed)
+        while True:
+            yield rng.permutation(n)
+    from torch.utils.data import WeightedRandomSampler
+
+    sampler = WeightedRandomSampler(
+        torch.from_numpy(np.asarray(sample_weight, dtype=np.float64)),
+        n,
+        replacement=True,
+        generator=torch.Generator().manual_seed(seed),
+    )
+    while True:
+        yield np.fromiter(iter(sampler), dtype=np.int64, count=n)
 
 
 def train_head(
@@ -436,39 +525,92 @@ def train_head(
     *,
     class_weight=None,
     tau: float = 0.0,
+    remedy=None,
     config: HeadConfig,
     seed: int = 0,
     batches: BatchStore | None = None,
     progress: bool = True,
     desc: str = "head",
 ) -> HeadFit:
-    """One weighted run of a head engine: :func:`fit_head` with the run's own loss.
+    """One run of a head engine: :func:`fit_head` with the run's own loss and remedy.
 
     The loss is ``make_loss(class_weight, tau=tau)`` (:mod:`weightlab.weights`) with the
     training prior of ``dataset``; ``features`` are the ``(train, validation, test)`` rows of
     its three splits. Every engine that trains a head on fixed features (``tfidf-linear``,
-    ``encoder-probe``) trains through here, so they share the loss, the penalty and the
-    stopping rule.
-    """
-    from weightlab.weights import log_prior, make_loss
+    ``encoder-probe``) trains through here, so they share the loss, the penalty, the
+    stopping rule and the remedies (:class:`weightlab.remedies.Remedy`):
 
+    - ``focal``: the loss gets ``gamma=remedy.value``; it is also the stopping quantity.
+    - ``resample``: every epoch draws the training rows with probabilities
+      :func:`~weightlab.remedies.resample_weights` (``q=remedy.value``). In expectation that
+      is the cross-entropy weighted by :math:`n_c^{-q}`, so the fit stops on that weighted
+      validation loss: its own objective, as for class weights.
+    - ``drw``: a plain fit to its criterion (stage 1: the unweighted run, exactly), then,
+      from its best epoch, a fit with ``class_weight`` at ``drw_learning_rate_factor`` times
+      the learning rate, stopped on its weighted validation loss. ``info`` records both.
+    """
+    from weightlab.remedies import resample_weights
+    from weightlab.weights import log_prior, make_loss, weights_from_counts
+
+    kind = None if remedy is None else remedy.kind
     if class_weight is not None:
         class_weight = np.asarray(class_weight, np.float32)
-    loss_fn = make_loss(class_weight, log_prior=log_prior(dataset.train_counts), tau=tau)
+    prior = log_prior(dataset.train_counts)
     X_train, X_validation, X_test = features
-    return fit_head(
-        X_train,
-        dataset.labels_of("train"),
-        X_validation,
-        dataset.labels_of("validation"),
-        X_test,
-        n_classes=dataset.n_classes,
-        loss_fn=loss_fn,
-        config=config,
-        seed=seed,
-        batches=batches,
-        progress=progress,
-        desc=desc,
+    y_train = dataset.labels_of("train")
+
+    def fit(loss_fn, cfg, **kw):
+        return fit_head(
+            X_train,
+            y_train,
+            X_validation,
+            dataset.labels_of("validation"),
+            X_test,
+            n_classes=dataset.n_classes,
+            loss_fn=loss_fn,
+            config=cfg,
+            seed=seed,
+            batches=batches,
+            progress=progress,
+            desc=desc,
+            **kw,
+        )
+
+    if kind == "drw":
+        if class_weight is None:
+            raise ValueError("The drw remedy needs the class weights of its second stage.")
+        first = fit(make_loss(log_prior=prior, tau=tau), config)
+        lr = config.learning_rate * config.drw_learning_rate_factor
+        second = fit(
+            make_loss(class_weight, log_prior=prior, tau=tau),
+            dataclasses.replace(config, learning_rate=lr),
+            init=first.parameters,
+        )
+        before = {k: first.info[k] for k in ("epochs", "best_epoch", "stop_reason")}
+        switch = first.info["epochs"]
+        info = dict(
+            second.info,
+            epochs=switch + second.info["epochs"],
+            best_epoch=switch + second.info["best_epoch"],
+            switch_epoch=switch,
+            before_switch=before | {"validation_loss": first.info["validation_loss"]},
+            fit_seconds=first.info["fit_seconds"] + second.info["fit_seconds"],
+        )
+        return dataclasses.replace(second, info=info)
+    gamma = remedy.value if kind == "focal" else 0.0
+    loss_fn = make_loss(class_weight, log_prior=prior, tau=tau, gamma=gamma)
+    if kind != "resample":
+        return fit(loss_fn, config)
+    q = remedy.value
+    # the weighted loss that re-sampling with q equals in expectation (times class_weight)
+    implied = weights_from_counts(dataset.train_counts, alpha=q)
+    if class_weight is not None:
+        implied = implied * class_weight
+    return fit(
+        loss_fn,
+        config,
+        sample_weight=resample_weights(dataset.train_counts, y_train, q=q),
+        stop_loss=make_loss(implied, log_prior=prior, tau=tau),
     )
 
 

@@ -22,9 +22,11 @@ class MajorityEngine(Engine):
     baseline = True
     supports_class_weights = False
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
+    def fit_predict(
+        self, *, class_weight=None, tau=0.0, remedy=None, seed=0, progress=None
+    ) -> EngineOutput:
         """Return the training log-priors as the logits of every document."""
-        self._check_fit_options(class_weight, tau)
+        self._check_fit_options(class_weight, tau, remedy)
         ds = self._require_prepared()
         prior = log_prior(ds.train_counts)
         n_val, n_test = len(ds.labels_of("validation")), len(ds.labels_of("test"))

@@ -286,9 +286,11 @@ class TfidfLogRegEngine(_TfidfEngine):
     def __init__(self, config: TfidfLogRegConfig | None = None):
         super().__init__(config or TfidfLogRegConfig())
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
+    def fit_predict(
+        self, *, class_weight=None, tau=0.0, remedy=None, seed=0, progress=None
+    ) -> EngineOutput:
         """Fit the logistic regression and return its log-probabilities."""
-        self._check_fit_options(class_weight, tau)
+        self._check_fit_options(class_weight, tau, remedy)
         ds = self._require_prepared()
         cfg, f = self.config, self.features
         return fit_logistic_regression(
@@ -395,13 +397,16 @@ class TfidfLinearEngine(_TfidfEngine):
 
     name = "tfidf-linear"
     supports_tau = True
+    remedies = frozenset({"resample", "focal", "drw"})
 
     def __init__(self, config: TfidfLinearConfig | None = None):
         super().__init__(config or TfidfLinearConfig())
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
-        """Train with ``make_loss(class_weight, tau=tau)`` and return test / validation logits."""
-        self._check_fit_options(class_weight, tau)
+    def fit_predict(
+        self, *, class_weight=None, tau=0.0, remedy=None, seed=0, progress=None
+    ) -> EngineOutput:
+        """Train with ``make_loss(class_weight, tau=tau)`` (and ``remedy``); return the logits."""
+        self._check_fit_options(class_weight, tau, remedy)
         ds = self._require_prepared()
         f = self.features
         fit = train_head(
@@ -409,6 +414,7 @@ class TfidfLinearEngine(_TfidfEngine):
             (f.train, f.validation, f.test),
             class_weight=class_weight,
             tau=tau,
+            remedy=remedy,
             config=self.config,
             seed=seed,
             batches=self._batches,

@@ -470,7 +470,9 @@ class TransformerEngine(Engine):
             )
         return self
 
-    def fit_predict(self, *, class_weight=None, tau=0.0, seed=0, progress=None) -> EngineOutput:
+    def fit_predict(
+        self, *, class_weight=None, tau=0.0, remedy=None, seed=0, progress=None
+    ) -> EngineOutput:
         """Fine-tune with ``make_loss(class_weight, tau=tau)``; return validation/test logits.
 
         Parameters
@@ -498,7 +500,7 @@ class TransformerEngine(Engine):
         import torch
         from transformers import DataCollatorWithPadding, set_seed
 
-        self._check_fit_options(class_weight, tau)
+        self._check_fit_options(class_weight, tau, remedy)
         ds = self._require_prepared()
         cfg = self.config
         bf16 = _resolve_bf16(cfg.bf16)

@@ -13,8 +13,7 @@ from weightlab.results import Results
 
 
 def _pick_pair(saved: Results) -> tuple[str, str]:
-    plain = [r for r in saved.runs if not r.baseline and r.alpha is not None]
-    plain = [r for r in plain if not r.tau]
+    plain = [r for r in saved.runs if r.remedy == "weights"]
     if len(plain) < 2:
         raise ValueError(
             "The report compares an unweighted and a weighted run of one engine, but the "
