@@ -138,6 +138,7 @@ def test_legacy_is_the_fixed_schedule_and_records_its_validation_loss(ds):
         ({"momentum": 1}, r"momentum must be in \[0, 1\)"),
         ({"lr_decay": 0}, r"lr_decay must be in \(0, 1\]"),
         ({"optimizer": "lbfgs"}, "optimizer must be 'adam' or 'sgd'"),
+        ({"drw_learning_rate_factor": 0}, r"drw_learning_rate_factor must be in \(0, 1\]"),
     ],
 )
 def test_config_errors(kwargs, match):

@@ -82,6 +82,7 @@ def engine(tiny_model, dataset):
         ("logging_steps", 0, "logging_steps must be a whole number >= 1"),
         ("dataloader_num_workers", -1, "dataloader_num_workers must be a whole number >= 0"),
         ("report_to", None, "report_to must be a string"),
+        ("drw_start", 0.0, r"drw_start must be a share of the steps in \(0, 1\]"),
     ],
 )
 def test_config_rejects_bad_values(field, value, message):
@@ -323,3 +324,88 @@ def test_save_tiny_modernbert_moved_to_its_own_module_with_a_warning():
 
     with pytest.warns(DeprecationWarning, match="moved to weightlab.engines.tiny"):
         assert tr.save_tiny_modernbert is tiny.save_tiny_modernbert
+
+
+# ---------------------------------------------------------------------------------------------
+# remedies (weightlab.remedies) through the Trainer
+# ---------------------------------------------------------------------------------------------
+
+
+def _fit_recording_losses(engine, **kwargs):
+    """fit_predict, recording (step, logits, labels, loss) of every training loss and the Trainer."""
+    record = {"steps": [], "trainers": []}
+    real = tr._trainer_class()
+
+    class SpyTrainer(real):
+        def __init__(self, *args, **kw):
+            super().__init__(*args, **kw)
+            record["trainers"].append(self)
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            loss, outputs = super().compute_loss(model, inputs, return_outputs=True)
+            record["steps"].append(
+                (
+                    self.state.global_step,
+                    outputs.logits.detach().float(),
+                    inputs["labels"].detach(),
+                    loss.detach(),
+                )
+            )
+            return (loss, outputs) if return_outputs else loss
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tr, "_trainer_class", lambda: SpyTrainer)
+        out = engine.fit_predict(seed=0, **kwargs)
+    return out, record
+
+
+def test_drw_is_plain_cross_entropy_before_its_switch_and_weighted_after(tiny_model, dataset):
+    from weightlab.remedies import Remedy
+
+    weight = np.array([3.0, 0.2, 2.0, 0.5])
+    eng = TransformerEngine(tiny_config(tiny_model, drw_start=0.5)).prepare(dataset)
+    out, record = _fit_recording_losses(eng, class_weight=weight, remedy=Remedy("drw", 1.0))
+    plain, plain_record = _fit_recording_losses(eng)
+    assert out.info["switch_step"] == 3
+    w = torch.tensor(weight, dtype=torch.float32)
+    for (step, logits, labels, loss), (_, _, _, plain_loss) in zip(
+        record["steps"], plain_record["steps"], strict=True
+    ):
+        if step < 3:  # before the switch: the plain run, step for step
+            torch.testing.assert_close(loss, torch.nn.functional.cross_entropy(logits, labels))
+            torch.testing.assert_close(loss, plain_loss)
+        else:
+            torch.testing.assert_close(
+                loss, torch.nn.functional.cross_entropy(logits, labels, weight=w)
+            )
+    assert not np.array_equal(out.test_logits, plain.test_logits)
+    # drw_start=1.0 never switches: exactly the plain run
+    never = TransformerEngine(tiny_config(tiny_model, drw_start=1.0)).prepare(dataset)
+    same = never.fit_predict(class_weight=weight, remedy=Remedy("drw", 1.0), seed=0)
+    np.testing.assert_array_equal(same.test_logits, plain.test_logits)
+
+
+def test_focal_remedy_trains_on_the_focal_loss(engine):
+    from weightlab.remedies import Remedy
+
+    out, record = _fit_recording_losses(engine, remedy=Remedy("focal", 2.0))
+    assert len(record["steps"]) == out.info["steps"]
+    for _, logits, labels, loss in record["steps"]:
+        log_pt = torch.log_softmax(logits, 1).gather(1, labels[:, None]).squeeze(1)
+        torch.testing.assert_close(loss, (-((1 - log_pt.exp()) ** 2) * log_pt).mean())
+
+
+def test_resample_remedy_draws_with_its_own_sampler(engine, unweighted, dataset):
+    from torch.utils.data import WeightedRandomSampler
+
+    from weightlab.remedies import Remedy, resample_weights
+
+    out, record = _fit_recording_losses(engine, remedy=Remedy("resample", 1.0))
+    (trainer,) = record["trainers"]
+    sampler = trainer._get_train_sampler()
+    assert isinstance(sampler, WeightedRandomSampler) and sampler.replacement
+    expected = resample_weights(dataset.train_counts, dataset.labels_of("train"), q=1.0)
+    np.testing.assert_allclose(sampler.weights.numpy(), expected)
+    again, _ = _fit_recording_losses(engine, remedy=Remedy("resample", 1.0))
+    np.testing.assert_array_equal(again.test_logits, out.test_logits)  # seeded draws
+    assert not np.array_equal(out.test_logits, unweighted.test_logits)

@@ -39,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib.util
+import math
 import os
 import shutil
 import tempfile
@@ -89,6 +90,10 @@ class TransformerConfig:
     logging_steps: int = 50  # log the training loss every this many steps
     dataloader_num_workers: int = 0  # 0: tokenised batches are built in the main process
     report_to: str = "none"  # Trainer integrations ("none", "tensorboard", "wandb", ...)
+    # Remedy "drw": the share of the optimiser steps trained with plain cross-entropy before
+    # the class weights switch on (Cao et al. 2019 switch at 160 of 200 epochs; a fine-tune
+    # of 3 epochs keeps its last third for the weights). 1.0 never switches.
+    drw_start: float = 2 / 3
 
     def __post_init__(self):
         for name in ("model", "tokenizer", "output_dir"):
@@ -146,6 +151,10 @@ class TransformerConfig:
             raise ValueError(
                 f"max_steps must be -1 (train for `epochs`) or a step count >= 1; "
                 f"got {self.max_steps!r}."
+            )
+        if not _is_number(self.drw_start) or not 0 < self.drw_start <= 1:
+            raise ValueError(
+                f"drw_start must be a share of the steps in (0, 1]; got {self.drw_start!r}."
             )
         if not isinstance(self.report_to, str):
             raise ValueError(f"report_to must be a string such as 'none'; got {self.report_to!r}.")
@@ -266,7 +275,8 @@ def _load_model(cfg: TransformerConfig, class_names: list[str], bf16: bool):
 @functools.cache
 def _trainer_class():
     """Define :class:`WeightedLossTrainer` on first use (importing transformers is slow)."""
-    from torch.utils.data import SequentialSampler
+    import torch
+    from torch.utils.data import SequentialSampler, WeightedRandomSampler
     from transformers import Trainer
     from transformers.trainer_pt_utils import LengthGroupedSampler
 
@@ -281,17 +291,34 @@ def _trainer_class():
         times too large. An override with ``loss_is_scaled_for_ga = False`` is the documented
         path for "a per-batch mean" (see ``Trainer.compute_loss``'s docstring).
 
-        It also builds the length-grouped training sampler from precomputed lengths and
-        predicts in dataset order (see the numbered comments).
+        It also builds the length-grouped training sampler from precomputed lengths,
+        predicts in dataset order, and applies two remedies (:mod:`weightlab.remedies`):
+        re-sampling (its own sampler) and deferred re-weighting (the loss switches at a share
+        of the steps); see the numbered comments.
         """
 
         loss_is_scaled_for_ga = False
 
-        def __init__(self, *args, loss_fn, train_lengths=None, **kwargs):
+        def __init__(
+            self,
+            *args,
+            loss_fn,
+            train_lengths=None,
+            sample_weight=None,
+            deferred=None,
+            **kwargs,
+        ):
             super().__init__(*args, **kwargs)
             # 1) the weights are buffers of the loss module: put them where the logits will be
             self.loss_fn = loss_fn.to(self.args.device)
             self.train_lengths = train_lengths
+            # remedies: per-example draw probabilities (re-sampling), and (share of the
+            # steps, weighted loss) for deferred re-weighting
+            self.sample_weight = sample_weight
+            self.deferred = None
+            self.switch_step = None
+            if deferred is not None:
+                self.deferred = (deferred[0], deferred[1].to(self.args.device))
             # 2) the model computes no loss here, so it must not receive num_items_in_batch;
             #    transformers 4.x also reads this flag to decide the accumulation scaling
             self.model_accepts_loss_kwargs = False
@@ -301,10 +328,29 @@ def _trainer_class():
             inputs = dict(inputs)
             labels = inputs.pop("labels")
             outputs = model(**inputs)
-            loss = self.loss_fn(outputs.logits, labels)
+            loss = self._loss_now()(outputs.logits, labels)
             return (loss, outputs) if return_outputs else loss
 
+        def _loss_now(self):
+            # 5) deferred re-weighting: the weighted loss from a share of the planned steps on
+            if self.deferred is None or not self.model.training:
+                return self.loss_fn
+            start, weighted = self.deferred
+            if self.switch_step is None and self.state.max_steps:
+                self.switch_step = math.ceil(start * self.state.max_steps)
+            if self.switch_step is not None and self.state.global_step >= self.switch_step:
+                return weighted
+            return self.loss_fn
+
         def _get_train_sampler(self, *args, **kwargs):
+            if self.sample_weight is not None:
+                # 6) re-sampling: n draws with replacement an epoch, seeded by the run's seed
+                return WeightedRandomSampler(
+                    torch.as_tensor(self.sample_weight, dtype=torch.float64),
+                    len(self.sample_weight),
+                    replacement=True,
+                    generator=torch.Generator().manual_seed(self.args.seed),
+                )
             # 3) the Trainer drops the `length` column before building the sampler and would
             #    re-measure every document; reuse the lengths counted once at tokenisation.
             #    (Should this private hook change, the Trainer's own sampler still applies.)
@@ -405,6 +451,7 @@ class TransformerEngine(Engine):
 
     name = "transformer"
     supports_tau = True
+    remedies = frozenset({"resample", "focal", "drw"})
     prepare_step = "tokenising"
 
     def __init__(self, config: TransformerConfig | None = None):
@@ -481,6 +528,10 @@ class TransformerEngine(Engine):
             Per-class loss weights in class order; None is plain cross-entropy.
         tau : float
             Logit-adjusted loss strength; 0 is off.
+        remedy : weightlab.remedies.Remedy, optional
+            ``focal`` (the loss's ``gamma``), ``resample`` (a ``WeightedRandomSampler`` over
+            the training split instead of the length-grouped one) or ``drw`` (plain
+            cross-entropy, then ``class_weight`` from ``drw_start`` of the steps on).
         seed : int
             Seeds the head's initialisation, dropout and the batch order.
         progress : bool
@@ -504,7 +555,18 @@ class TransformerEngine(Engine):
         ds = self._require_prepared()
         cfg = self.config
         bf16 = _resolve_bf16(cfg.bf16)
-        loss_fn = make_loss(class_weight, log_prior=log_prior(ds.train_counts), tau=tau)
+        kind = None if remedy is None else remedy.kind
+        prior = log_prior(ds.train_counts)
+        gamma = remedy.value if kind == "focal" else 0.0
+        plain_weight = None if kind == "drw" else class_weight
+        loss_fn = make_loss(plain_weight, log_prior=prior, tau=tau, gamma=gamma)
+        deferred = sample_weight = None
+        if kind == "drw":
+            deferred = (cfg.drw_start, make_loss(class_weight, log_prior=prior, tau=tau))
+        if kind == "resample":
+            from weightlab.remedies import resample_weights
+
+            sample_weight = resample_weights(ds.train_counts, ds.labels_of("train"), q=remedy.value)
         # 1) same seed -> same head initialisation (the Trainer seeds only after the model exists)
         set_seed(seed)
         model, attn = _load_model(cfg, ds.class_names, bf16)
@@ -525,6 +587,8 @@ class TransformerEngine(Engine):
                 ),
                 loss_fn=loss_fn,
                 train_lengths=lengths,
+                sample_weight=sample_weight,
+                deferred=deferred,
             )
             result = trainer.train()
             start = time.perf_counter()
@@ -546,6 +610,8 @@ class TransformerEngine(Engine):
                 "attn_implementation": attn,
                 "n_parameters": int(sum(p.numel() for p in model.parameters())),
             }
+            if kind == "drw":
+                info["switch_step"] = trainer.switch_step
         finally:
             if cfg.output_dir is None:
                 shutil.rmtree(output_dir, ignore_errors=True)
