@@ -332,7 +332,7 @@ def test_save_tiny_modernbert_moved_to_its_own_module_with_a_warning():
 
 
 def _fit_recording_losses(engine, **kwargs):
-    """fit_predict, recording (step, logits, labels, loss) of every training loss and the Trainer."""
+    """fit_predict recording (step, logits, labels, loss) of each training loss; the Trainer."""
     record = {"steps": [], "trainers": []}
     real = tr._trainer_class()
 
