@@ -308,3 +308,54 @@ def test_swapped_columns_or_tiny_classes_are_explained_before_training(tmp_path,
     (tmp_path / "t.csv").write_text("text,label\n" + "\n".join(rows) + "\n")
     err = _error_line(capsys, [*argv, "-q"])
     assert "validation split(s)" in err and "Merge or drop the smallest classes" in err
+
+
+# --------------------------------------------------------------------------------------------
+# --remedies
+# --------------------------------------------------------------------------------------------
+
+
+def test_remedies_are_runs_in_the_table_and_results_json(tmp_path):
+    out = tmp_path / "results"
+    stdout = io.StringIO()
+    argv = ["reproduce", *SMALL, "--out", str(out), "-q", "--no-cache", "--n-boot", "0"]
+    argv += ["--remedies", "focal,drw", "--remedy-grid", "drw=1", "--no-baselines"]
+    with contextlib.redirect_stdout(stdout):
+        assert main(argv) == 0
+    data = json.loads((out / "results.json").read_text())
+    runs = [(r["name"], r["remedy"], r["knob"]) for r in data["runs"]]
+    assert runs == [
+        ("unweighted", "weights", 0.0),
+        ("weighted", "weights", 0.5),
+        ("focal gamma=1", "focal", 1.0),
+        ("focal gamma=2", "focal", 2.0),
+        ("drw alpha=1", "drw", 1.0),
+    ]
+    assert data["settings"]["remedies"] == ["focal gamma=1", "focal gamma=2", "drw alpha=1"]
+    assert "| focal gamma=2 (tfidf-linear) |" in stdout.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--remedies", "smote"], "argument --remedies: Unknown remedy 'smote'; choose from"),
+        (["--remedy-grid", "focal"], "argument --remedy-grid: A remedy grid is REMEDY=V1,V2"),
+        (["--remedy-grid", "focal=-1"], "focal remedy's gamma must be a finite number >= 0"),
+        (
+            ["--remedies", "drw", "--remedy-grid", "focal=1"],
+            "grid is given for 'focal', which is not among the --remedies (drw)",
+        ),
+        (["--remedies", "focal", "--engine", "encoder-probe", "--data", "x"], None),
+    ],
+)
+def test_bad_remedies_are_usage_errors(capsys, argv, message):
+    if message is None:  # a remedy the engine has: accepted by the parser
+        assert build_parser().parse_args(["reproduce", *argv]).remedies == ["focal"]
+        return
+    try:
+        code = main(["reproduce", *SMALL, *argv])
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -60,6 +60,25 @@ def _taus(text: str) -> list[float]:
     return values
 
 
+def _remedy_names(text: str) -> list[str]:
+    from weightlab.remedies import parse_remedies
+
+    try:
+        parse_remedies(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def _remedy_grid(text: str) -> tuple[str, tuple[float, ...]]:
+    from weightlab.remedies import parse_grid
+
+    try:
+        return parse_grid(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+
+
 def _seeds(text: str) -> list[int]:
     try:
         values = [int(v) for v in text.split(",") if v.strip()]
@@ -188,6 +207,24 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="also train with the logit-adjusted loss at these taus, comma-separated (e.g. 1); "
         "runs named 'la-loss tau=X'",
+    )
+    eng.add_argument(
+        "--remedies",
+        type=_remedy_names,
+        default=[],
+        metavar="NAMES",
+        help="also train these long-tail remedies, comma-separated, each over its knob grid: "
+        "weights (alpha: 0.5, added to --alphas), resample (q: 0.5,1), focal (gamma: 1,2), "
+        "drw (alpha: 0.5,1), la-loss (tau: 1, added to --taus); runs named e.g. 'focal gamma=2'",
+    )
+    eng.add_argument(
+        "--remedy-grid",
+        type=_remedy_grid,
+        action="append",
+        default=[],
+        metavar="REMEDY=V1,V2",
+        help="knob values of one of --remedies instead of its default grid, e.g. focal=0.5,1,2 "
+        "(repeatable)",
     )
     eng.add_argument(
         "--no-baselines",
@@ -428,14 +465,20 @@ def _engine(args):
 
 
 def _cmd_reproduce(args) -> int:
+    from weightlab.remedies import parse_remedies
     from weightlab.reproduce import OUTPUT_FILES, reproduce
 
     start = time.perf_counter()
+    try:
+        remedies = parse_remedies(args.remedies, grids=dict(args.remedy_grid))
+    except ValueError as err:
+        raise _UsageError(str(err).replace("remedies (", "--remedies (")) from err
     results = reproduce(
         args.data,
         engine=_engine(args),
         alphas=args.alphas,
         taus=args.taus,
+        remedies=remedies,
         seed=args.seed,
         out=args.out,
         baselines=not args.no_baselines,

@@ -26,6 +26,7 @@ def reproduce(
     engine="tfidf-linear",
     alphas=(0.0, 0.5),
     taus=(),
+    remedies=(),
     seed: int = 0,
     out: str | Path | None = "results",
     baselines: bool = True,
@@ -49,6 +50,11 @@ def reproduce(
     taus : sequence of float, default ()
         Also train the engine with the logit-adjusted loss at each tau (runs named
         ``la-loss tau=X``; see :func:`weightlab.runs.train_runs`).
+    remedies : str or sequence of Remedy, default ()
+        Other long-tail remedies to train beside the alphas (:mod:`weightlab.remedies`):
+        names such as ``"weights,resample,focal,drw,la-loss"`` (each over its default knob
+        grid) or :class:`~weightlab.remedies.Remedy` objects; every run joins the table and
+        the frontier, named by its remedy and knob (``focal gamma=2``).
     seed : int
         Seed of the data generation / split and of every training run.
     out : path or None
@@ -86,6 +92,10 @@ def reproduce(
     _validate.whole_number(seed, "seed")
     _validate.whole_number(n_boot, "n_boot", minimum=0, what="0: no intervals")
     _validate.alphas(alphas)
+    if isinstance(remedies, str):
+        from weightlab.remedies import parse_remedies
+
+        remedies = parse_remedies(remedies)
     if out is not None and _dist.is_main_process():
         check_writable(out)
     store = as_cache(cache)
@@ -99,6 +109,7 @@ def reproduce(
         engine=engine,
         alphas=alphas,
         taus=taus,
+        remedies=remedies,
         seed=seed,
         baselines=baselines,
         progress=progress,
@@ -114,6 +125,7 @@ def reproduce(
             "data": str(data) if isinstance(data, str) else data.name,
         }
         | ({"taus": [float(t) for t in taus]} if len(taus) else {})
+        | ({"remedies": [r.name for r in remedies]} if len(remedies) else {})
         # Every data option applied, so results.json says how the data was made.
         | ({"data_options": dict(data_kwargs)} if data_kwargs else {}),
         n_boot=int(n_boot),
