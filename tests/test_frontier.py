@@ -202,3 +202,29 @@ def test_other_remedies_are_points_of_their_own_series():
     assert "retrained with focal loss (gamma)" in ax.get_legend_handles_labels()[1]
     with pytest.raises(ValueError, match=r"remedy_points lacks the column\(s\) \['knob'\]"):
         frontier_table(tau_curves={}, remedy_points=inputs.remedy_points.drop(columns="knob"))
+
+
+def test_offsets_fitted_on_validation_are_a_second_post_hoc_curve():
+    rng = np.random.default_rng(0)
+    n, k = 600, 5
+    prior = np.array([0.5, 0.2, 0.15, 0.1, 0.05])
+    y = rng.choice(k, size=n, p=prior)
+    z = rng.normal(size=(n, k))
+    z[np.arange(n), y] += 1.5
+    z += 2 * np.log(prior)
+    names = [str(i) for i in range(k)]
+    scores = scores_from_logits(z[300:], y[300:], class_names=names, train_counts=prior * 1000)
+    run = Run("unweighted", "tfidf-linear", 0.0, 0.0, 0, z[:300], z[300:], scores)
+    inputs = frontier_inputs([run], y_test=y[300:], train_counts=prior * 1000, y_validation=y[:300])
+    curve = inputs.offset_curves["unweighted"]
+    assert curve["strength"].iloc[0] == 0 and curve["strength"].iloc[-1] == 1.5
+    # strength 0 is the model as trained; the fitted offsets raise test macro F1 here
+    assert curve["macro_f1"].iloc[0] == pytest.approx(float(scores.overall["macro_f1"]))
+    at_one = curve.loc[curve["strength"] == 1.0, "macro_f1"].item()
+    assert at_one > curve["macro_f1"].iloc[0]
+    table = frontier_table(inputs)
+    offsets = table[table["kind"] == "offsets"]
+    assert offsets["point"].iloc[10] == "unweighted + offsets x1"
+    labels = plot_frontier(inputs).get_legend_handles_labels()[1]
+    assert "unweighted: per-class offsets fitted on validation (x0 to x1.5)" in labels
+    assert frontier_inputs([run], y_test=y[300:], train_counts=prior * 1000).offset_curves is None

@@ -7,6 +7,9 @@ Three ways to move a long-tailed classifier from accuracy towards macro F1, on o
 - **retraining with class weights** :math:`w_c \propto n_c^{-\alpha}`: one point per alpha
   (:func:`weightlab.sweep.alpha_sweep`);
 - **retraining with the logit-adjusted loss** (Menon et al. 2021): one point per training tau;
+- **per-class offsets** of one trained model (:mod:`weightlab.offsets`): fitted on the
+  validation split, drawn on test as a curve of strengths (0 = the model as trained, 1 = the
+  fitted offsets), no retraining;
 - **retraining with another remedy** (re-sampling, focal loss, deferred re-weighting;
   :mod:`weightlab.remedies`): one point per knob value, a series per remedy;
 
@@ -59,7 +62,7 @@ __all__ = [
 ]
 
 #: Point kinds of :func:`frontier_table`, in row order.
-KINDS = ("tau", "alpha", "la-loss", "remedy", "baseline")
+KINDS = ("tau", "offsets", "alpha", "la-loss", "remedy", "baseline")
 
 _COLUMNS = [
     "kind",
@@ -80,7 +83,7 @@ _COLUMNS = [
 class FrontierInputs(Mapping):
     """What :func:`plot_frontier` and :func:`frontier_table` draw, from :func:`frontier_inputs`.
 
-    Also a read-only mapping of its five fields, so ``plot_frontier(**inputs)`` and
+    Also a read-only mapping of its six fields, so ``plot_frontier(**inputs)`` and
     ``inputs["tau_curves"]`` work as well as ``inputs.tau_curves``.
     """
 
@@ -89,6 +92,7 @@ class FrontierInputs(Mapping):
     la_points: pd.DataFrame | None = None
     baselines: Mapping[str, tuple[float, float]] | None = None
     remedy_points: pd.DataFrame | None = None
+    offset_curves: Mapping[str, pd.DataFrame] | None = None
 
     def __getitem__(self, key: str):
         if key not in _INPUT_FIELDS:
@@ -102,11 +106,18 @@ class FrontierInputs(Mapping):
         return len(_INPUT_FIELDS)
 
 
-_INPUT_FIELDS = ("tau_curves", "alpha_points", "la_points", "baselines", "remedy_points")
+_INPUT_FIELDS = (
+    "tau_curves",
+    "alpha_points",
+    "la_points",
+    "baselines",
+    "remedy_points",
+    "offset_curves",
+)
 
 
 def _parts(inputs, *given):
-    """The five parts, from ``inputs`` or from the keywords (not both)."""
+    """The six parts, from ``inputs`` or from the keywords (not both)."""
     if inputs is None:
         if given[0] is None:
             raise ValueError(
@@ -131,6 +142,8 @@ def frontier_inputs(
     curves=("unweighted", "tfidf-logreg"),
     taus=None,
     alpha_points: pd.DataFrame | None = None,
+    y_validation=None,
+    offsets=("unweighted",),
 ) -> dict:
     """The arguments of :func:`frontier_table` / :func:`plot_frontier` from trained runs.
 
@@ -151,6 +164,12 @@ def frontier_inputs(
         Retrained class-weighted points, e.g. :meth:`AlphaSweep.table()
         <weightlab.sweep.AlphaSweep.table>`. Default: the plain cross-entropy runs of the
         engine among ``runs`` (baselines and logit-adjusted-loss runs left out).
+    y_validation : array-like of int, optional
+        True validation labels. With them, per-class offsets are fitted on the validation
+        logits of each run named in ``offsets`` (:func:`weightlab.offsets.fit_offsets`) and
+        drawn on test as a curve of strengths (``offset_curves``).
+    offsets : sequence of str, default ("unweighted",)
+        Runs that get an offsets curve (when ``y_validation`` is given).
 
     Returns
     -------
@@ -158,7 +177,9 @@ def frontier_inputs(
         ``tau_curves``, ``alpha_points``, ``la_points`` (the runs trained with ``tau != 0``;
         None if there is none), ``baselines`` (majority and TF-IDF + logistic regression
         runs) and ``remedy_points`` (runs of the other remedies: columns ``remedy``,
-        ``knob``, ``value``, ``run``, ``accuracy``, ``macro_f1``; None if there is none), for
+        ``knob``, ``value``, ``run``, ``accuracy``, ``macro_f1``; None if there is none) and
+        ``offset_curves`` (run name -> :meth:`OffsetFit.curve
+        <weightlab.offsets.OffsetFit.curve>` on test; None without ``y_validation``), for
         ``plot_frontier(inputs)`` (or ``plot_frontier(**inputs)``).
     """
     from weightlab.adjust import DEFAULT_TAUS, tau_sweep
@@ -206,8 +227,20 @@ def frontier_inputs(
                 for r in others
             ]
         )
+    offset_curves = None
+    if y_validation is not None:
+        from weightlab.offsets import fit_offsets
+
+        offset_curves = {
+            name: fit_offsets(by_name[name].validation_logits, y_validation).curve(
+                by_name[name].test_logits, y_test
+            )
+            for name in offsets
+            if name in by_name and len(by_name[name].validation_logits)
+        } or None
     return FrontierInputs(
         tau_curves=tau_curves,
+        offset_curves=offset_curves,
         alpha_points=alpha_points,
         la_points=points([r for r in runs if r.remedy == "la-loss"], "tau"),
         remedy_points=remedy_points,
@@ -253,13 +286,14 @@ def frontier_table(
     la_points: pd.DataFrame | None = None,
     baselines: Mapping[str, tuple[float, float]] | None = None,
     remedy_points: pd.DataFrame | None = None,
+    offset_curves: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Every point of the frontier figure as one tidy table.
 
     Parameters
     ----------
     inputs : FrontierInputs, optional
-        From :func:`frontier_inputs`; or give its five parts as keywords.
+        From :func:`frontier_inputs`; or give its six parts as keywords.
     tau_curves : mapping of str to DataFrame
         Curve name (e.g. ``"unweighted"``, ``"tfidf-logreg"``) -> a table with columns (or
         index) ``tau``, ``accuracy``, ``macro_f1``, such as
@@ -275,14 +309,18 @@ def frontier_table(
     remedy_points : DataFrame, optional
         Models retrained with another remedy: columns ``remedy`` (``"focal"``, ...),
         ``knob``, ``value``, ``run``, ``accuracy``, ``macro_f1``.
+    offset_curves : mapping of str to DataFrame, optional
+        Run name -> a table with columns ``strength``, ``accuracy``, ``macro_f1``
+        (:meth:`weightlab.offsets.OffsetFit.curve`).
 
     Returns
     -------
     pandas.DataFrame
-        One row per point, in the order tau curves, alpha points, logit-adjusted-loss points,
-        other remedies, baselines. Columns: ``kind`` (:data:`KINDS`), ``series`` (curve,
-        remedy or baseline name; ``"alpha sweep"`` and ``"logit-adjusted loss"`` for those
-        retrained points), ``label`` (e.g. ``"tau=0.5"``, ``"gamma=2"``),
+        One row per point, in the order tau curves, offsets curves, alpha points,
+        logit-adjusted-loss points, other remedies, baselines. Columns: ``kind``
+        (:data:`KINDS`), ``series`` (curve, remedy or baseline name; ``"alpha sweep"`` and
+        ``"logit-adjusted loss"`` for those retrained points), ``label`` (e.g. ``"tau=0.5"``,
+        ``"offsets x1"``, ``"gamma=2"``),
         ``point`` (a readable name: ``"unweighted + tau=0.5"``, ``"retrained alpha=0.5"``,
         ``"logit-adjusted loss tau=1"``, ``"focal gamma=2"``, ``"majority"``), ``tau`` and
         ``alpha`` (NaN where
@@ -297,8 +335,8 @@ def frontier_table(
         If there is no point at all, a table lacks a needed column or holds NaN, or a
         baseline is not a pair of finite numbers.
     """
-    tau_curves, alpha_points, la_points, baselines, remedy_points = _parts(
-        inputs, tau_curves, alpha_points, la_points, baselines, remedy_points
+    tau_curves, alpha_points, la_points, baselines, remedy_points, offset_curves = _parts(
+        inputs, tau_curves, alpha_points, la_points, baselines, remedy_points, offset_curves
     )
     if not isinstance(tau_curves, Mapping):
         raise ValueError(
@@ -311,6 +349,11 @@ def frontier_table(
         for tau, acc, f1 in curve[["tau", "accuracy", "macro_f1"]].itertuples(index=False):
             label = _label("tau", tau)
             rows.append(("tau", str(name), label, f"{name} + {label}", tau, np.nan, acc, f1))
+    for name, curve in (offset_curves or {}).items():
+        curve = _check_frame(curve, f"offset_curves[{name!r}]", "strength")
+        for s, acc, f1 in curve[["strength", "accuracy", "macro_f1"]].itertuples(index=False):
+            label = f"offsets x{s:g}"
+            rows.append(("offsets", str(name), label, f"{name} + {label}", np.nan, np.nan, acc, f1))
     if alpha_points is not None:
         points = _check_frame(alpha_points, "alpha_points", "alpha")
         for alpha, acc, f1 in points[["alpha", "accuracy", "macro_f1"]].itertuples(index=False):
@@ -444,6 +487,7 @@ def plot_frontier(
     la_points: pd.DataFrame | None = None,
     baselines: Mapping[str, tuple[float, float]] | None = None,
     remedy_points: pd.DataFrame | None = None,
+    offset_curves: Mapping[str, pd.DataFrame] | None = None,
     tau: float | None = None,
     alpha: float | None = None,
     ax=None,
@@ -458,7 +502,7 @@ def plot_frontier(
 
     Parameters
     ----------
-    inputs, tau_curves, alpha_points, la_points, baselines, remedy_points
+    inputs, tau_curves, alpha_points, la_points, baselines, remedy_points, offset_curves
         See :func:`frontier_table`.
     tau : float, optional
         Mark the point of the **first** tau curve nearest to this tau (for a slider).
@@ -475,7 +519,9 @@ def plot_frontier(
 
     from weightlab.plots import place_labels
 
-    parts = _parts(inputs, tau_curves, alpha_points, la_points, baselines, remedy_points)
+    parts = _parts(
+        inputs, tau_curves, alpha_points, la_points, baselines, remedy_points, offset_curves
+    )
     table = frontier_table(**dict(zip(_INPUT_FIELDS, parts, strict=True)))
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.8))
@@ -498,6 +544,19 @@ def plot_frontier(
             if len(hit):
                 point = hit.iloc[0]
                 tau_labels.append(_point_label(ax, f"tau={t:g}", point, fontsize=7, color=color))
+    colors = {name: f"C{i}" for i, name in enumerate(curves["series"].unique())}
+    for name, curve in table[table["kind"] == "offsets"].groupby("series", sort=False):
+        ax.plot(
+            curve["accuracy"],
+            curve["macro_f1"],
+            color=colors.get(name, "C9"),
+            linestyle="--",
+            marker="x",
+            markersize=3,
+            linewidth=1.2,
+            label=f"{name}: per-class offsets fitted on validation (x0 to x1.5)",
+            zorder=2,
+        )
     alphas = table[table["kind"] == "alpha"]
     if len(alphas):
         pts = ax.scatter(

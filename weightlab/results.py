@@ -323,7 +323,12 @@ class Results:
 
         from weightlab.frontier import frontier_inputs, plot_frontier
 
-        inputs = frontier_inputs(self.runs, y_test=self.y_test, train_counts=self.train_counts)
+        inputs = frontier_inputs(
+            self.runs,
+            y_test=self.y_test,
+            train_counts=self.train_counts,
+            y_validation=self.y_validation if len(self.y_validation) else None,
+        )
         fig = Figure(figsize=(8.5, 5.6), layout="constrained")
         plot_frontier(inputs, ax=fig.subplots())
         return fig
