@@ -263,3 +263,34 @@ def test_report_never_scrolls_sideways_in_chromium(folder, page, chromium, tmp_p
     assert all(right <= sizes["viewport"] and natural > 0 for right, natural in sizes["images"])
     if width >= 1280:  # wide enough for every table without a scroll bar of its own
         assert all(inner <= box for inner, box in sizes["tables"]), sizes["tables"]
+
+
+def test_the_decision_section_shows_the_choice_made_for_these_results(copy, capsys):
+    assert "The decision" not in _text(write_report(copy).read_text())
+    argv = ["choose", "--results", str(copy), "--maximize", "accuracy", "--n-boot", "100"]
+    assert main([*argv, "--subject-to", "zero_f1_classes<=8", "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("Objective: maximize accuracy, subject to zero_f1_classes<=8")
+    text = _text(write_report(copy).read_text())
+    assert "The decision" in text and "Chosen:" in text
+    assert "subject to zero_f1_classes&lt;=8" in text
+    # a choice left from other results is not shown as if it were these results'
+    choice = json.loads((copy / "choice.json").read_text())
+    (copy / "choice.json").write_text(json.dumps(choice | {"results_id": "0" * 64}))
+    text = _text(write_report(copy).read_text())
+    assert "was made for other results" in text and "Chosen:" not in text
+
+
+def test_choose_cli_errors(copy, capsys):
+    base = ["choose", "--results", str(copy)]
+    assert main([*base, "--maximize", "accuracy", "--subject-to", "accuracy>=0.9999"]) == 3
+    assert "No point meets the constraints" in capsys.readouterr().out
+    for argv, message in [
+        (["--maximize", "cost"], "cost is better lower: use --minimize cost"),
+        (["--maximize", "speed"], "Unknown metric 'speed'"),
+        (["--maximize", "accuracy", "--subject-to", "acc>1"], "METRIC<=VALUE"),
+    ]:
+        assert main([*base, *argv]) == 2
+        assert message in capsys.readouterr().err
+    assert main([*base, "--minimize", "cost", "--costs", str(copy / "none.csv")]) == 1
+    assert "No cost file at" in capsys.readouterr().err

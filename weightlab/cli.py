@@ -354,6 +354,45 @@ def build_parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="print nothing (errors still go to stderr)"
     )
     page.set_defaults(func=_cmd_report, command_parser=page)
+
+    ch = sub.add_parser(
+        "choose",
+        help="choose the operating point that meets your constraints (on validation)",
+        description="Search every run x every post-hoc setting (tau, per-class offsets) of a "
+        "reproduce folder on the validation split for the point that optimises --maximize or "
+        "--minimize subject to every --subject-to; print it with its test scores and "
+        "intervals, which constraints bind and the next-best alternative, and write "
+        "RESULTS/choice.json (which `weightlab report` then shows).",
+        epilog="metrics: accuracy, macro_f1, balanced_accuracy, zero_f1_classes, "
+        "volume_accuracy (accuracy on the classes holding 80%% of training documents), cost "
+        "(expected cost per 1,000 documents). Examples: --maximize accuracy --subject-to "
+        "'zero_f1_classes<=40'; --maximize macro_f1 --subject-to "
+        "'volume_accuracy>=unweighted-0.02'; --minimize cost --costs costs.csv. Exit status 3 "
+        "when no point meets the constraints (choice.json then says which comes closest).",
+    )
+    ch.add_argument("--results", default="results", help="folder written by `weightlab reproduce`")
+    goal = ch.add_mutually_exclusive_group(required=True)
+    goal.add_argument("--maximize", metavar="METRIC", help="metric to maximise")
+    goal.add_argument("--minimize", metavar="METRIC", help="metric to minimise (e.g. cost)")
+    ch.add_argument(
+        "--subject-to",
+        action="append",
+        default=[],
+        metavar="CONSTRAINT",
+        help="METRIC<=VALUE or METRIC>=VALUE, VALUE a number or unweighted[+-]number (repeatable)",
+    )
+    ch.add_argument(
+        "--costs",
+        default=None,
+        metavar="CSV",
+        help="cost matrix: one row per true class, one column per predicted class (default: "
+        "a sibling issue of the same product costs 0.5, another product 1)",
+    )
+    ch.add_argument(
+        "--n-boot", type=int, default=1000, help="bootstrap resamples of the test intervals"
+    )
+    ch.add_argument("-q", "--quiet", action="store_true", help="print only the decision")
+    ch.set_defaults(func=_cmd_choose, command_parser=ch)
     return parser
 
 
@@ -503,6 +542,43 @@ def _cmd_reproduce(args) -> int:
     )
     _dist.finish()
     return 0
+
+
+def _cmd_choose(args) -> int:
+    from weightlab.costs import load_costs
+    from weightlab.decision import CHOICE_FILE, DECISION_METRICS, Constraint, choose
+    from weightlab.results import load_results
+
+    try:
+        constraints = [Constraint.parse(c) for c in args.subject_to]
+        sense = "higher" if args.maximize else "lower"
+        metric = args.maximize or args.minimize
+        if metric not in DECISION_METRICS:
+            raise ValueError(
+                f"Unknown metric {metric!r}; choose from {', '.join(DECISION_METRICS)}."
+            )
+        if DECISION_METRICS[metric] != sense:
+            flag = "--maximize" if DECISION_METRICS[metric] == "higher" else "--minimize"
+            raise ValueError(f"{metric} is better {DECISION_METRICS[metric]}: use {flag} {metric}")
+    except ValueError as err:
+        raise _UsageError(str(err)) from err
+    if args.n_boot < 0:
+        raise _UsageError("--n-boot must be >= 0 (0: no intervals)")
+    results = load_results(args.results)
+    costs = None if args.costs is None else load_costs(args.costs, results.class_names)
+    _note(f"scoring every operating point of {args.results}/ on validation ...", quiet=args.quiet)
+    decision = choose(
+        results,
+        maximize=args.maximize,
+        minimize=args.minimize,
+        subject_to=constraints,
+        costs=costs,
+        n_boot=args.n_boot,
+    )
+    print(decision.describe())
+    decision.save(args.results)
+    _note(f"Wrote {args.results}/{CHOICE_FILE}", quiet=args.quiet)
+    return 0 if decision.feasible else 3
 
 
 def _cmd_bench(args) -> int:

@@ -536,6 +536,45 @@ def _frontier(page: _Page) -> list[str]:
     return parts
 
 
+def _decision(page: _Page) -> list[str]:
+    """The operating point chosen by ``weightlab choose``, when the folder holds one."""
+    from weightlab.decision import CHOICE_FILE, describe, load_choice
+
+    saved = page.saved
+    choice = load_choice(saved.folder) if saved.folder is not None else None
+    if choice is None:
+        return []
+    parts = ["<h2>The decision</h2>"]
+    own = ((saved.summary or {}).get("files") or {}).get("logits.npz")
+    if choice.get("results_id") != own:
+        parts.append(
+            f"<p><strong>{CHOICE_FILE} in this folder was made for other results</strong> "
+            "(its run id differs from this folder's logits.npz), so it is not shown: run "
+            "<code>weightlab choose</code> again on these results.</p>"
+        )
+        return parts
+    lines = describe(choice).splitlines()
+    parts.append(f"<p>{_esc(lines[0])}</p>")
+    parts.append("<ul>" + "".join(f"<li>{_esc(x.strip())}</li>" for x in lines[1:]) + "</ul>")
+    if choice["feasible"]:
+        ch = choice["chosen"]
+        table = pd.DataFrame([ch["validation"], ch["test"]], index=["validation", "test"])
+        parts.append(
+            _frame(
+                table,
+                pct=("accuracy", "balanced_accuracy", "volume_accuracy"),
+                f3=("macro_f1",),
+                used=page.used,
+            )
+        )
+        parts.append(
+            '<p class="small">Chosen on the validation split among every run and post-hoc '
+            "setting; the test row is the consequence to report (bracketed above: 95% "
+            "bootstrap intervals).</p>"
+        )
+    return parts
+
+
 def _per_class(page: _Page) -> list[str]:
     """The per-class F1 histograms and changes."""
     a = page.a
@@ -666,6 +705,7 @@ _SECTIONS = (
     _results,
     _views,
     _frontier,
+    _decision,
     _per_class,
     _bands,
     _absorption,
