@@ -3,7 +3,13 @@ import json
 import numpy as np
 import pytest
 
-from weightlab.decision import DECISION_METRICS, Constraint, candidates, choose, load_choice
+from weightlab.decision import (
+    DECISION_METRICS,
+    Constraint,
+    candidate_points,
+    choose_point,
+    load_choice,
+)
 from weightlab.engines import TfidfLinearConfig, TfidfLinearEngine
 from weightlab.reproduce import reproduce
 from weightlab.results import load_results
@@ -28,7 +34,7 @@ def saved(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def table(saved):
-    return candidates(saved)
+    return candidate_points(saved)
 
 
 def test_candidates_cover_every_run_and_post_hoc_setting(saved, table):
@@ -45,7 +51,7 @@ def test_candidates_cover_every_run_and_post_hoc_setting(saved, table):
 
 
 def test_the_choice_is_the_best_feasible_point_on_validation(saved, table):
-    d = choose(saved, maximize="accuracy", subject_to=["zero_f1_classes<=3"], table=table)
+    d = choose_point(saved, maximize="accuracy", subject_to=["zero_f1_classes<=3"], table=table)
     feasible = table[table["zero_f1_classes"] <= 3]
     assert d.feasible and d.chosen["validation"]["accuracy"] == feasible["accuracy"].max()
     assert d.chosen["validation"]["zero_f1_classes"] <= 3
@@ -59,7 +65,7 @@ def test_the_choice_is_the_best_feasible_point_on_validation(saved, table):
 
 
 def test_relative_constraints_use_the_unweighted_run_on_validation(saved, table):
-    d = choose(
+    d = choose_point(
         saved,
         maximize="macro_f1",
         subject_to=["volume_accuracy>=unweighted-0.02"],
@@ -77,20 +83,20 @@ def test_relative_constraints_use_the_unweighted_run_on_validation(saved, table)
 
 
 def test_minimising_cost(saved, table):
-    d = choose(saved, minimize="cost", table=table, n_boot=0)
+    d = choose_point(saved, minimize="cost", table=table, n_boot=0)
     assert d.chosen["validation"]["cost"] == table["cost"].min()
     assert "cost" in d.describe()
 
 
 def test_no_feasible_point_is_said_plainly(saved, table, tmp_path):
-    d = choose(saved, maximize="accuracy", subject_to=["accuracy>=0.999"], table=table)
+    d = choose_point(saved, maximize="accuracy", subject_to=["accuracy>=0.999"], table=table)
     assert not d.feasible and d.chosen is None
     assert d.closest["violated"] == ["accuracy>=0.999"]
     assert "No point meets the constraints on validation" in d.describe()
 
 
 def test_saved_choice_round_trips_and_names_its_results(saved, table):
-    d = choose(saved, maximize="accuracy", table=table, n_boot=0)
+    d = choose_point(saved, maximize="accuracy", table=table, n_boot=0)
     path = d.save(saved.folder)
     data = load_choice(saved.folder)
     assert data == json.loads(path.read_text())
@@ -134,13 +140,13 @@ def test_bad_constraints(text, match):
 
 def test_bad_objectives(saved, table):
     with pytest.raises(ValueError, match="exactly one objective"):
-        choose(saved, table=table)
+        choose_point(saved, table=table)
     with pytest.raises(ValueError, match="cost is better lower: use minimize='cost'"):
-        choose(saved, maximize="cost", table=table)
+        choose_point(saved, maximize="cost", table=table)
 
 
 def test_costs_change_the_cost_metric(saved):
     n = len(saved.class_names)
     flat = np.ones((n, n)) - np.eye(n)  # every error costs 1: cost = 1000 x error rate
-    t = candidates(saved, costs=flat)
+    t = candidate_points(saved, costs=flat)
     np.testing.assert_allclose(t["cost"], 1000 * (1 - t["accuracy"]))

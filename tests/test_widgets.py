@@ -272,3 +272,97 @@ def test_no_text_overlaps_another_or_leaves_the_figure(sweep, inputs):
     for tau, alpha in [(0.0, 0.0), (2.0, 1.0), (1.0, 0.5)]:
         frontier.show(tau, alpha)
         assert _overlapping_texts(frontier.figure) == [], (tau, alpha)
+
+
+# --------------------------------------------------------------------------------------------
+# the decision explorer: constraint sliders
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def results():
+    from weightlab.reproduce import reproduce
+
+    ds = make_complaints(1500, 10, seed=1)
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=4))
+    return reproduce(ds, engine=engine, remedies="focal", out=None, n_boot=0, progress=False)
+
+
+@pytest.fixture(scope="module")
+def decision_table(results):
+    from weightlab.decision import candidate_points
+
+    return candidate_points(results)
+
+
+def test_a_constraint_slider_re_chooses_and_moves_the_star(results, decision_table):
+    from weightlab.decision import choose_point
+    from weightlab.widgets import ConstraintSlider, decision_explorer
+
+    spec = ConstraintSlider("max zero-F1", "zero_f1_classes<={:g}", (0, 1, 2, 4, 10))
+    e = decision_explorer(results, [spec], maximize="accuracy", table=decision_table)
+    assert list(e.sliders) == ["max zero-F1"] and e.sliders["max zero-F1"].value == 10
+    pictures = {e.image.value}
+    for bound in (2, 0, 10):
+        e.sliders["max zero-F1"].value = bound
+        expected = choose_point(
+            results,
+            maximize="accuracy",
+            subject_to=[f"zero_f1_classes<={bound}"],
+            table=decision_table,
+            n_boot=0,
+        )
+        assert e.decision.to_dict() == expected.to_dict()
+        test = expected.chosen["test"]
+        np.testing.assert_allclose(e._star.get_offsets(), [[test["accuracy"], test["macro_f1"]]])
+        assert f"{test['accuracy']:.1%}" in e.numbers.value
+        assert expected.chosen["point"] in e.numbers.value
+        pictures.add(e.image.value)
+    assert len(pictures) >= 2  # the figure changed with the choice
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(e.image.value)).text["Description"] == "max zero-F1=10"
+
+
+def test_no_feasible_point_hides_the_star(results, decision_table):
+    from weightlab.widgets import ConstraintSlider, decision_explorer
+
+    spec = ConstraintSlider("min accuracy", "accuracy>={:g}", (0.0, 0.9999))
+    e = decision_explorer(results, [spec], maximize="macro_f1", table=decision_table)
+    e.sliders["min accuracy"].value = 0.9999
+    assert not e.decision.feasible and len(e._star.get_offsets()) == 0
+    assert "No point meets the constraints" in e.numbers.value
+
+
+def test_two_sliders_and_relative_bounds(results, decision_table):
+    from weightlab.widgets import ConstraintSlider, decision_explorer
+
+    specs = [
+        ConstraintSlider("max zero-F1", "zero_f1_classes<={:g}", (2, 10)),
+        ConstraintSlider(
+            "max volume drop", "volume_accuracy>=unweighted-{:g}", (0, 5, 50), start=5,
+            scale=0.01,
+        ),
+    ]  # fmt: skip
+    e = decision_explorer(results, specs, maximize="macro_f1", table=decision_table)
+    assert e.decision.constraints == [
+        "zero_f1_classes<=10",
+        "volume_accuracy>=unweighted-0.05",
+    ]
+    e.sliders["max volume drop"].value = 50
+    assert e.decision.constraints[1] == "volume_accuracy>=unweighted-0.5"
+    assert "DecisionExplorer(maximize macro_f1" in repr(e)
+
+
+def test_a_bad_constraint_template_fails_before_drawing(results, decision_table):
+    from weightlab.widgets import ConstraintSlider, decision_explorer
+
+    with pytest.raises(ValueError, match="Unknown metric 'zero'"):
+        decision_explorer(
+            results,
+            [ConstraintSlider("z", "zero<={:g}", (1, 2))],
+            maximize="accuracy",
+            table=decision_table,
+        )
+    with pytest.raises(ValueError, match="at least one ConstraintSlider"):
+        decision_explorer(results, [], maximize="accuracy", table=decision_table)

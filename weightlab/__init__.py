@@ -12,7 +12,15 @@ The flow is ``data -> weights -> engines -> runs -> metrics -> plots / widgets /
 
 from weightlab._version import __version__ as __version__
 from weightlab.adjust import Choice, adjust_logits, choose_alpha, choose_tau, tau_sweep
+from weightlab.costs import default_costs, expected_cost, load_costs
 from weightlab.data import TextDataset, long_tail_subsample, make_dataset
+from weightlab.decision import (
+    Constraint,
+    Decision,
+    candidate_points,
+    choose_point,
+    decision_grid,
+)
 from weightlab.diagnostics import (
     absorption_table,
     band_table,
@@ -39,6 +47,7 @@ from weightlab.loaders import (
     load_table,
 )
 from weightlab.metrics import Scores, band_summary, score, scores_from_logits
+from weightlab.offsets import OffsetFit, fit_offsets
 from weightlab.plots import (
     plot_alpha_view,
     plot_class_sizes,
@@ -47,6 +56,7 @@ from weightlab.plots import (
     plot_tradeoff,
     plot_tradeoffs,
 )
+from weightlab.remedies import Remedy, parse_remedies
 from weightlab.report import SavedResults, build_report, view_paragraphs, write_report
 from weightlab.reproduce import reproduce
 from weightlab.results import ARTICLE_REPORTED, Results, load_results
@@ -64,7 +74,15 @@ from weightlab.weights import (
     make_loss,
     weights_from_counts,
 )
-from weightlab.widgets import AlphaExplorer, FrontierExplorer, alpha_explorer, frontier_explorer
+from weightlab.widgets import (
+    AlphaExplorer,
+    ConstraintSlider,
+    DecisionExplorer,
+    FrontierExplorer,
+    alpha_explorer,
+    decision_explorer,
+    frontier_explorer,
+)
 
 __all__ = [
     "ARTICLE_REPORTED",
@@ -73,6 +91,12 @@ __all__ = [
     "FrontierInputs",
     "AlphaSweep",
     "Choice",
+    "Constraint",
+    "ConstraintSlider",
+    "DecisionExplorer",
+    "Decision",
+    "OffsetFit",
+    "Remedy",
     "Results",
     "Run",
     "SavedResults",
@@ -88,12 +112,21 @@ __all__ = [
     "band_table",
     "bootstrap_ci",
     "build_report",
+    "candidate_points",
+    "choose_point",
+    "decision_explorer",
+    "decision_grid",
     "choose_alpha",
     "choose_tau",
     "class_weights",
     "compare_views",
     "coverage",
     "curve_gap",
+    "default_costs",
+    "expected_cost",
+    "fit_offsets",
+    "load_costs",
+    "parse_remedies",
     "describe_weights",
     "download_cfpb",
     "f1_changes",

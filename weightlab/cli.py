@@ -546,7 +546,7 @@ def _cmd_reproduce(args) -> int:
 
 def _cmd_choose(args) -> int:
     from weightlab.costs import load_costs
-    from weightlab.decision import CHOICE_FILE, DECISION_METRICS, Constraint, choose
+    from weightlab.decision import CHOICE_FILE, DECISION_METRICS, Constraint, choose_point
     from weightlab.results import load_results
 
     try:
@@ -567,7 +567,7 @@ def _cmd_choose(args) -> int:
     results = load_results(args.results)
     costs = None if args.costs is None else load_costs(args.costs, results.class_names)
     _note(f"scoring every operating point of {args.results}/ on validation ...", quiet=args.quiet)
-    decision = choose(
+    decision = choose_point(
         results,
         maximize=args.maximize,
         minimize=args.minimize,

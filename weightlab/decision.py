@@ -1,7 +1,7 @@
 r"""The decision: the operating point that meets the user's constraints, chosen on validation.
 
 "You pick which errors your system can tolerate. Then you optimize for that, report the other
-metric honestly." :func:`choose` does that over every **candidate operating point** of a set
+metric honestly." :func:`choose_point` does that over every **candidate operating point** of a set
 of results:
 
 - every run (baselines, every alpha, every remedy) as trained;
@@ -49,7 +49,15 @@ from weightlab.results import Results
 from weightlab.views import volume_classes
 from weightlab.weights import log_prior
 
-__all__ = ["DECISION_METRICS", "Constraint", "Decision", "candidates", "choose", "load_choice"]
+__all__ = [
+    "decision_grid",
+    "DECISION_METRICS",
+    "Constraint",
+    "Decision",
+    "candidate_points",
+    "choose_point",
+    "load_choice",
+]
 
 #: What a decision can optimise or constrain, and which way is better.
 DECISION_METRICS = {
@@ -175,7 +183,7 @@ def _point_name(run: str, adjustment: str, setting: float) -> str:
     return run
 
 
-def candidates(
+def candidate_points(
     results: Results,
     *,
     costs=None,
@@ -289,6 +297,19 @@ class Decision:
             "results_id": self.results_id,
         }
 
+    def row(self) -> dict:
+        """One flat row: the chosen point and its test and validation scores (NaN if none)."""
+        ch = self.chosen or {}
+        test, val = ch.get("test", {}), ch.get("validation", {})
+        return {
+            "accuracy": test.get("accuracy", math.nan),
+            "macro_f1": test.get("macro_f1", math.nan),
+            "zero_f1_classes": test.get("zero_f1_classes", math.nan),
+            "validation_accuracy": val.get("accuracy", math.nan),
+            "validation_macro_f1": val.get("macro_f1", math.nan),
+            "point": ch.get("point", "no feasible point"),
+        }
+
     def save(self, folder) -> Path:
         """Write ``choice.json`` into ``folder`` (atomically)."""
         from weightlab._io import atomic_write_json
@@ -398,7 +419,7 @@ def _best(table: pd.DataFrame, metric: str, sense: str) -> int | None:
     return ranked.index[0]
 
 
-def choose(
+def choose_point(
     results: Results,
     *,
     maximize: str | None = None,
@@ -424,7 +445,7 @@ def choose(
     n_boot : int, default 1000
         Bootstrap resamples of the test intervals of the chosen point (0: none).
     table : DataFrame, optional
-        :func:`candidates` computed already (it is the slow part; sliders reuse it).
+        :func:`candidate_points` computed already (it is the slow part; sliders reuse it).
 
     Returns
     -------
@@ -442,7 +463,7 @@ def choose(
     if isinstance(subject_to, str | Constraint):
         subject_to = [subject_to]
     cons = [c if isinstance(c, Constraint) else Constraint.parse(c) for c in subject_to]
-    table = candidates(results, costs=costs) if table is None else table
+    table = candidate_points(results, costs=costs) if table is None else table
     table = table.assign(_order=np.arange(len(table)))
     ref_rows = table[(table["run"] == _REFERENCE) & (table["adjustment"] == "as trained")]
     if any(c.relative for c in cons) and ref_rows.empty:
@@ -558,6 +579,39 @@ def choose(
 
 def _results_id(results: Results) -> str | None:
     return results._run_id or ((results._saved or {}).get("files") or {}).get("logits.npz")
+
+
+def decision_grid(
+    results: Results,
+    constraint: str,
+    values,
+    *,
+    key: str = "bound",
+    scale: float = 1.0,
+    maximize: str | None = None,
+    minimize: str | None = None,
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The choice at every bound of one constraint: a decision widget's static counterpart.
+
+    ``constraint`` is a template such as ``"zero_f1_classes<={:g}"``, filled with each of
+    ``values`` times ``scale`` (as :class:`weightlab.widgets.ConstraintSlider` does). Returns
+    one row per value: ``key`` (the value), then :meth:`Decision.row` (test accuracy and macro
+    F1, zero-F1 classes, the validation scores, and the point).
+    """
+    table = candidate_points(results) if table is None else table
+    rows = []
+    for v in values:
+        d = choose_point(
+            results,
+            maximize=maximize,
+            minimize=minimize,
+            subject_to=[constraint.format(round(float(v) * scale, 10))],
+            table=table,
+            n_boot=0,
+        )
+        rows.append({key: v, **d.row()})
+    return pd.DataFrame(rows)
 
 
 def _test_intervals(results: Results, row: pd.Series, n_boot: int) -> dict:

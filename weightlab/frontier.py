@@ -490,6 +490,7 @@ def plot_frontier(
     offset_curves: Mapping[str, pd.DataFrame] | None = None,
     tau: float | None = None,
     alpha: float | None = None,
+    mark: tuple[float, float, str] | None = None,
     ax=None,
 ) -> Axes:
     """Accuracy (x) against macro F1 (y) for every way of trading one for the other.
@@ -508,6 +509,9 @@ def plot_frontier(
         Mark the point of the **first** tau curve nearest to this tau (for a slider).
     alpha : float, optional
         Mark the alpha point nearest to this alpha (for a slider).
+    mark : (float, float, str), optional
+        Mark one more point, ``(accuracy, macro_f1, label)``, with a red star (a chosen
+        operating point, :mod:`weightlab.decision`).
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -660,6 +664,19 @@ def plot_frontier(
             zorder=5,
             label=marker_label(row),
             gid="alpha-marker",
+        )
+    if mark is not None:
+        ax.scatter(
+            [mark[0]],
+            [mark[1]],
+            s=260,
+            marker="*",
+            color="red",
+            edgecolors="black",
+            linewidths=0.6,
+            zorder=6,
+            label=str(mark[2]),
+            gid="mark",
         )
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("accuracy (routing: most complaints right)")

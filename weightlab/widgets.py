@@ -1,4 +1,4 @@
-"""Interactive views for Jupyter: a slider over the weighting exponent ``alpha``.
+"""Interactive views for Jupyter: sliders over ``alpha``, ``tau`` and the user's constraints.
 
 :func:`alpha_explorer` reads from a precomputed :class:`~weightlab.sweep.AlphaSweep`, so a
 slider move only looks up a trained run and redraws (a fraction of a second); retraining the
@@ -23,11 +23,20 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 
-__all__ = ["AlphaExplorer", "FrontierExplorer", "alpha_explorer", "frontier_explorer"]
+__all__ = [
+    "AlphaExplorer",
+    "ConstraintSlider",
+    "DecisionExplorer",
+    "FrontierExplorer",
+    "alpha_explorer",
+    "decision_explorer",
+    "frontier_explorer",
+]
 
 _LABELS = {
     "accuracy": "accuracy",
@@ -442,3 +451,211 @@ def frontier_explorer(inputs, *, tau: float | None = None, alpha: float | None =
         If ``inputs`` has no tau curve, or is not valid for ``frontier_table``.
     """
     return FrontierExplorer(inputs, tau=tau, alpha=alpha)
+
+
+@dataclass(frozen=True)
+class ConstraintSlider:
+    """One constraint of a :class:`DecisionExplorer`, set with a slider.
+
+    The constraint is ``template.format(value * scale)`` for the slider's ``value``, e.g.
+    ``ConstraintSlider("max zero-F1", "zero_f1_classes<={:g}", range(0, 114, 10))`` or, in
+    accuracy points, ``ConstraintSlider("max volume drop", "volume_accuracy>=unweighted-{:g}",
+    (0, 1, 2, 5), scale=0.01)``.
+    """
+
+    description: str
+    template: str
+    values: tuple
+    start: float | None = None  # default: the last value
+    scale: float = 1.0
+
+    def constraint(self, value: float) -> str:
+        """The constraint text at slider ``value``."""
+        return self.template.format(round(float(value) * self.scale, 10))
+
+
+def _decision_html(decision) -> str:
+    """The decision explorer's numbers: the chosen point on test and validation, and more."""
+    from weightlab.decision import _fmt
+
+    cell = '<td style="text-align:right;padding:0 12px">{}</td>'
+    metrics = ("accuracy", "macro_f1", "zero_f1_classes", "volume_accuracy", "cost")
+    d = decision.to_dict()
+    rows = []
+    if d["feasible"]:
+        ch = d["chosen"]
+        rows += [("chosen (test)", ch["test"]), ("chosen (validation)", ch["validation"])]
+    body = "".join(
+        f"<tr><td>{html.escape(name)}</td>"
+        + "".join(cell.format(html.escape(_fmt(m, scores[m]))) for m in metrics)
+        + "</tr>"
+        for name, scores in rows
+    )
+    head = "".join(
+        f'<th style="text-align:right;padding:0 12px">{c}</th>'
+        for c in ("accuracy", "macro F1", "zero-F1 classes", "volume accuracy", "cost")
+    )
+    lines = decision.describe().splitlines()
+    text = "<br>".join(html.escape(x.strip()) for x in lines)
+    return (
+        f'<table class="weightlab-numbers"><thead><tr><th></th>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+        f'<div style="font-size:smaller;color:grey">{text}<br>The red star is the chosen '
+        "point's test scores; it can sit off the drawn curves (each run has its own tau and "
+        "offsets curves, only the unweighted ones are drawn).</div>"
+    )
+
+
+class DecisionExplorer(widgets.VBox):
+    """Constraint sliders that re-choose the operating point and move it on the frontier.
+
+    Made by :func:`decision_explorer`. Every move calls
+    :func:`weightlab.decision.choose_point` on the candidate points computed once (so a move
+    is a filter and a sort, not a refit) and moves the red star to the chosen point's test
+    scores on :func:`weightlab.frontier.plot_frontier`.
+
+    Attributes
+    ----------
+    sliders : dict of str to ipywidgets.SelectionSlider
+        One per :class:`ConstraintSlider`, by description.
+    numbers : ipywidgets.HTML
+        The chosen point on test and on validation, and the decision in sentences.
+    image : ipywidgets.Image
+        PNG of the frontier with the chosen point starred.
+    decision : weightlab.decision.Decision
+        The decision shown.
+    """
+
+    def __init__(
+        self,
+        results,
+        sliders,
+        *,
+        maximize=None,
+        minimize=None,
+        table=None,
+        inputs=None,
+        dpi: int = 100,
+    ):
+        from matplotlib.figure import Figure
+
+        from weightlab.decision import candidate_points, choose_point
+        from weightlab.frontier import frontier_inputs, plot_frontier
+
+        self.results = results
+        self.specs = list(sliders)
+        if not self.specs:
+            raise ValueError("decision_explorer needs at least one ConstraintSlider.")
+        self.objective = {"maximize": maximize, "minimize": minimize}
+        self.table = candidate_points(results) if table is None else table
+        if inputs is None:
+            inputs = frontier_inputs(
+                results.runs,
+                y_test=results.y_test,
+                train_counts=results.train_counts,
+                y_validation=results.y_validation,
+            )
+        self.sliders = {}
+        for spec in self.specs:
+            start = spec.values[-1] if spec.start is None else spec.start
+            self.sliders[spec.description] = _grid_slider(spec.values, start, spec.description)
+        # check every constraint once, before any drawing: a typo fails here, not on a move
+        choose_point(results, **self.objective, subject_to=self._constraints(), table=self.table,
+                     n_boot=0)  # fmt: skip
+        self.status = widgets.HTML()
+        self.numbers = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # 1) The frontier once, with the star placed; a move redraws the star and its legend.
+        self.figure = Figure(figsize=(8.5, 5.6), layout="constrained", facecolor="white")
+        ax = self.figure.subplots()
+        points = self.table[["test_accuracy", "test_macro_f1"]].to_numpy(np.float64)
+        plot_frontier(inputs, mark=(*points[0], "chosen point"), ax=ax)
+        # 2) axes that hold every candidate: the star never leaves the picture
+        ax.update_datalim(points[np.isfinite(points).all(axis=1)])
+        ax.autoscale_view()
+        self._star = next(c for c in ax.collections if c.get_gid() == "mark")
+        legend = ax.get_legend()
+        labels = [t.get_text() for t in legend.texts]
+        self._legend_text = legend.texts[labels.index("chosen point")]
+        self._frame = _Frame(self.figure, [self._star, legend], dpi=dpi)
+        self.decision = None
+        super().__init__(
+            [widgets.HBox([*self.sliders.values(), self.status]), self.numbers, self.image]
+        )
+        for slider in self.sliders.values():
+            slider.observe(self._on_slider, names="value")
+        self.show()
+
+    def _constraints(self) -> list[str]:
+        return [spec.constraint(self.sliders[spec.description].value) for spec in self.specs]
+
+    def _on_slider(self, change) -> None:
+        self.show()
+
+    def show(self) -> None:
+        """Choose with the sliders' constraints; update the star, the numbers and the figure."""
+        from weightlab.decision import choose_point
+
+        with _updating(self.status):
+            self.decision = choose_point(
+                self.results,
+                **self.objective,
+                subject_to=self._constraints(),
+                table=self.table,
+                n_boot=0,
+            )
+            if self.decision.feasible:
+                test = self.decision.chosen["test"]
+                self._star.set_offsets([[test["accuracy"], test["macro_f1"]]])
+                self._legend_text.set_text(f"chosen: {self.decision.chosen['point']}")
+            else:
+                self._star.set_offsets(np.empty((0, 2)))
+                self._legend_text.set_text("chosen: no point meets the constraints")
+            self.numbers.value = _decision_html(self.decision)
+            drawn = ", ".join(
+                f"{spec.description}={self.sliders[spec.description].value:g}"
+                for spec in self.specs
+            )
+            self.image.value = self._frame.png(drawn)
+
+    def __repr__(self) -> str:
+        point = self.decision.chosen["point"] if self.decision.feasible else "none feasible"
+        return (
+            f"DecisionExplorer({self.decision.objective}, subject to "
+            f"{', '.join(self.decision.constraints)}: {point}; run the notebook in Jupyter to "
+            "move the sliders)"
+        )
+
+
+def decision_explorer(
+    results, sliders, *, maximize=None, minimize=None, table=None, inputs=None
+) -> DecisionExplorer:
+    """Sliders that set constraints and show the operating point they choose, on the frontier.
+
+    Parameters
+    ----------
+    results : Results
+        The runs to choose among (:func:`weightlab.reproduce` or ``load_results``).
+    sliders : sequence of ConstraintSlider
+        One slider per constraint.
+    maximize, minimize : str
+        The objective (one of :data:`weightlab.decision.DECISION_METRICS`).
+    table : DataFrame, optional
+        :func:`weightlab.decision.candidate_points` of ``results``, if computed already.
+    inputs : FrontierInputs, optional
+        The frontier to draw (default: :func:`~weightlab.frontier.frontier_inputs` of
+        ``results`` with per-class offsets).
+
+    Returns
+    -------
+    DecisionExplorer
+        An ``ipywidgets.VBox`` with ``.sliders``, ``.numbers``, ``.image``, ``.decision``.
+
+    Examples
+    --------
+    >>> wl.decision_explorer(results, [ConstraintSlider(  # doctest: +SKIP
+    ...     "max zero-F1", "zero_f1_classes<={:g}", (10, 20, 40, 60))], maximize="accuracy")
+    """
+    return DecisionExplorer(
+        results, sliders, maximize=maximize, minimize=minimize, table=table, inputs=inputs
+    )
