@@ -61,7 +61,10 @@ def test_the_choice_is_the_best_feasible_point_on_validation(saved, table):
     (c,) = d.constraints_report
     assert c["binds"] == (table.loc[table["accuracy"].idxmax(), "zero_f1_classes"] > 3)
     assert d.unconstrained["validation"] == table["accuracy"].max()
-    assert d.next_best is None or d.next_best["point"].split(" + ")[0] != d.chosen["run"]
+    nb = table.set_index("point").loc[d.next_best["point"]]
+    assert nb["run"] != d.chosen["run"] and nb["zero_f1_classes"] <= 3
+    others = feasible[feasible["run"] != d.chosen["run"]]
+    assert d.next_best["validation"] == others["accuracy"].max()
 
 
 def test_relative_constraints_use_the_unweighted_run_on_validation(saved, table):
@@ -150,3 +153,48 @@ def test_costs_change_the_cost_metric(saved):
     flat = np.ones((n, n)) - np.eye(n)  # every error costs 1: cost = 1000 x error rate
     t = candidate_points(saved, costs=flat)
     np.testing.assert_allclose(t["cost"], 1000 * (1 - t["accuracy"]))
+
+
+def test_a_relative_bound_on_test_is_relative_to_the_unweighted_test_score(saved, table):
+    d = choose_point(
+        saved, maximize="macro_f1", subject_to=["accuracy>=unweighted-0.05"], table=table,
+        n_boot=0,
+    )  # fmt: skip
+    (c,) = d.constraints_report
+    base = table[(table["run"] == "unweighted") & (table["adjustment"] == "as trained")].iloc[0]
+    assert c["bound"] == pytest.approx(base["accuracy"] - 0.05)
+    assert c["test_bound"] == pytest.approx(base["test_accuracy"] - 0.05)
+    assert c["holds_on_test"] == (d.chosen["test"]["accuracy"] >= c["test_bound"] - 1e-9)
+
+
+def test_which_of_two_constraints_binds(saved, table):
+    loose = str(Constraint.parse(f"macro_f1>={table['macro_f1'].min():.4f}"))  # all meet it
+    # one fewer zero-F1 class than the most accurate point has: that constraint must bind
+    most_accurate = table.loc[table["accuracy"].idxmax(), "zero_f1_classes"]
+    tight = f"zero_f1_classes<={most_accurate - 1}"
+    assert table["zero_f1_classes"].min() <= most_accurate - 1  # and it can be met
+    d = choose_point(saved, maximize="accuracy", subject_to=[tight, loose], table=table, n_boot=0)
+    binds = {c["constraint"]: c["binds"] for c in d.constraints_report}
+    assert binds == {tight: True, loose: False}
+
+
+def test_costs_go_with_the_table_and_are_recorded(saved, table):
+    n = len(saved.class_names)
+    with pytest.raises(ValueError, match="costs are part of the candidate table"):
+        choose_point(saved, minimize="cost", table=table, costs=np.ones((n, n)))
+    assert choose_point(saved, minimize="cost", table=table, n_boot=0).costs.startswith("default")
+    given = candidate_points(saved, costs=np.ones((n, n)) - np.eye(n))
+    assert choose_point(saved, minimize="cost", table=given, n_boot=0).to_dict()["costs"] == "given"
+
+
+def test_a_choice_on_unsaved_results_is_not_saved_as_if_it_named_them(saved, table, tmp_path):
+    from weightlab.results import Results
+
+    unsaved = Results(
+        dataset=None, runs=saved.runs, engine=saved.engine, seed=0,
+        class_names=saved.class_names, train_counts=saved.train_counts,
+        y_validation=saved.y_validation, y_test=saved.y_test,
+    )  # fmt: skip
+    d = choose_point(unsaved, maximize="accuracy", table=table, n_boot=0)
+    with pytest.raises(ValueError, match="never saved"):
+        d.save(tmp_path)

@@ -100,6 +100,7 @@ def test_there_are_notebooks():
         "03_tradeoff_explorer.ipynb",
         "04_frontier_and_decision.ipynb",
         "05_real_complaints.ipynb",
+        "06_remedies_and_decision.ipynb",
     ]
 
 
@@ -238,6 +239,11 @@ OTHER_PARAMETERS = {
     "03_tradeoff_explorer.ipynb": {"ALPHA_STEP": 0.25},
     "04_frontier_and_decision.ipynb": {"ALPHAS": [0.0, 0.5, 1.0]},
     "05_real_complaints.ipynb": {"SIZE": 4000},
+    "06_remedies_and_decision.ipynb": {
+        "REMEDIES": "focal,drw",
+        "MAX_ZERO_F1": 70,
+        "ZERO_F1_GRID": [50, 70, 113],
+    },
 }
 
 
@@ -343,13 +349,30 @@ SLIDERS = {
         header=None,
         figure=lambda v: f"alpha={v:g}",
     ),
+    # a constraint slider: the chosen point's test scores, as the static decision grid has them
+    ("06_remedies_and_decision.ipynb", "max zero-F1"): dict(
+        table=('zero_grid[["max_zero_f1"', "max_zero_f1"),
+        rows=lambda v: {"accuracy": ("chosen (test)", 0), "macro F1": ("chosen (test)", 1)},
+        header=None,
+        figure=lambda v: f"max zero-F1={v:g}",
+    ),
+    ("06_remedies_and_decision.ipynb", "max volume drop"): dict(
+        table=('drop_grid[["max_volume_drop"', "max_volume_drop"),
+        rows=lambda v: {"accuracy": ("chosen (test)", 0), "macro F1": ("chosen (test)", 1)},
+        header=None,
+        figure=lambda v: f"max volume drop={v:g}",
+    ),
 }
 
 
 def test_every_notebook_with_a_widget_has_its_sliders_listed_for_the_browser_test():
     with_widgets = {p.name for p in _widget_notebooks()}
     assert with_widgets == {name for name, _ in SLIDERS}
-    assert {"03_tradeoff_explorer.ipynb", "04_frontier_and_decision.ipynb"} <= with_widgets
+    assert {
+        "03_tradeoff_explorer.ipynb",
+        "04_frontier_and_decision.ipynb",
+        "06_remedies_and_decision.ipynb",
+    } <= with_widgets
 
 
 def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:

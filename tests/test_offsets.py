@@ -111,3 +111,13 @@ def test_bad_inputs(fitted):
         fit_offsets(np.full((3, 2), np.nan), [0, 1, 0])
     with pytest.raises(ValueError, match="fitted for 12 classes"):
         fit.apply(z[:, :5])
+
+
+def test_ties_go_to_the_lower_class_as_argmax_gives_them():
+    # every row ties between classes 0 and 1: the search must score what argmax will predict
+    z = np.zeros((6, 3))
+    z[:, 2] = -5.0
+    y = np.array([0, 1, 0, 1, 1, 1])
+    fit = fit_offsets(z, y, span=1.0, steps=5)
+    assert fit.after == _scores(fit.apply(z).argmax(1), y, 3)
+    assert fit.after["macro_f1"] >= fit.before["macro_f1"]

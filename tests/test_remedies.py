@@ -83,7 +83,7 @@ def test_parse_remedies_sweeps_each_default_grid_in_the_order_given():
         "resample q=0.5",
         "resample q=1",
     ]
-    assert parse_remedies(["drw"], grids={"drw": [1, 0, 0.25]}) == [
+    assert parse_remedies(["drw"], grids={"drw": [1, 0.25, 1]}) == [
         Remedy("drw", 0.25),
         Remedy("drw", 1.0),
     ]
@@ -95,6 +95,7 @@ def test_parse_remedies_sweeps_each_default_grid_in_the_order_given():
         ("weights,smote", None, "Unknown remedy 'smote'"),
         ("focal", {"drw": [1]}, "grid is given for 'drw', which is not among the remedies"),
         ("focal", {"focal": [-2]}, "gamma must be a finite number >= 0"),
+        ("focal", {"focal": [0, 1]}, "holds gamma=0: that is the unweighted run"),
     ],
 )
 def test_parse_remedies_errors(spec, grids, match):

@@ -369,6 +369,15 @@ def test_focal_loss_down_weights_confident_examples(weighted):
     assert got < make_loss(w)(logits, targets)  # every factor (1 - p_t)^2 is below 1
 
 
+@pytest.mark.parametrize("gamma", [0.5, 1.0, 2.0])
+def test_focal_gradients_stay_finite_on_a_saturated_example(gamma):
+    # p_t == 1 in float32: (1 - p_t)^gamma has an infinite slope at 0 for gamma < 1
+    logits = torch.tensor([[30.0, 0.0, 0.0], [0.0, 1.0, 0.0]], requires_grad=True)
+    loss = make_loss(gamma=gamma)(logits, torch.tensor([0, 1]))
+    loss.backward()
+    assert torch.isfinite(loss) and torch.isfinite(logits.grad).all()
+
+
 def test_focal_with_tau_adjusts_the_logits_first():
     lp = log_prior(COUNTS)
     logits, targets = _batch(seed=7)

@@ -366,3 +366,11 @@ def test_a_bad_constraint_template_fails_before_drawing(results, decision_table)
         )
     with pytest.raises(ValueError, match="at least one ConstraintSlider"):
         decision_explorer(results, [], maximize="accuracy", table=decision_table)
+
+
+def test_a_start_between_slider_values_snaps_to_the_nearest(results, decision_table):
+    from weightlab.widgets import ConstraintSlider, decision_explorer
+
+    spec = ConstraintSlider("max zero-F1", "zero_f1_classes<={:g}", (0, 4, 10), start=5)
+    e = decision_explorer(results, [spec], maximize="accuracy", table=decision_table)
+    assert e.sliders["max zero-F1"].value == 4

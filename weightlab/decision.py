@@ -217,11 +217,13 @@ def candidate_points(
             "re-run `weightlab reproduce` on data with a validation split."
         )
     names, n = results.class_names, len(results.class_names)
+    given = costs
     costs = default_costs(names) if costs is None else check_costs(costs, names)
     volume = volume_classes(results.train_counts, volume_share=volume_share)
     y_val = np.asarray(results.y_validation, dtype=np.int64)
     y_test = np.asarray(results.y_test, dtype=np.int64)
     rows = []
+    source = "default (sibling issue 0.5, other product 1)" if given is None else "given"
     for run in results.runs:
         for adjustment, setting, zv, zt in _settings(run, results, taus=taus, strengths=strengths):
             val = _scores(zv.argmax(1), y_val, n, volume, costs)
@@ -236,7 +238,9 @@ def candidate_points(
                     **{f"test_{k}": v for k, v in test.items()},
                 }
             )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["costs"] = source  # which cost matrix the cost columns use
+    return table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,6 +284,7 @@ class Decision:
     n_candidates: int
     notes: list = field(default_factory=list)
     results_id: str | None = None  # SHA-256 of the results' logits.npz (their run id)
+    costs: str = "default (sibling issue 0.5, other product 1)"  # the cost matrix used
 
     def to_dict(self) -> dict:
         """The decision as JSON-ready data (what ``choice.json`` holds)."""
@@ -295,6 +300,7 @@ class Decision:
             "n_candidates": self.n_candidates,
             "notes": list(self.notes),
             "results_id": self.results_id,
+            "costs": self.costs,
         }
 
     def row(self) -> dict:
@@ -317,6 +323,12 @@ class Decision:
         folder = Path(folder)
         if not folder.is_dir():
             raise ValueError(f"No results folder at {folder}; save the results there first.")
+        if self.results_id is None:
+            raise ValueError(
+                "This decision was made on results that were never saved, so choice.json could "
+                "not say which results it belongs to: save them (Results.save) and choose on "
+                "the saved results (load_results), or run `weightlab choose`."
+            )
         return atomic_write_json(folder / CHOICE_FILE, self.to_dict())
 
     def describe(self) -> str:
@@ -352,7 +364,13 @@ def describe(d: dict) -> str:
         lines.append(
             f"  constraint {c['constraint']}: bound {_fmt(c['metric'], c['bound'])}; chosen "
             f"point {_fmt(c['metric'], c['validation'])} on validation ({state}), "
-            f"{_fmt(c['metric'], c['test'])} on test ({test} there)."
+            f"{_fmt(c['metric'], c['test'])} on test ({test} there"
+            + (
+                f", against {_fmt(c['metric'], c['test_bound'])}"
+                if c.get("test_bound") is not None and c["test_bound"] != c["bound"]
+                else ""
+            )
+            + ")."
         )
     u = d["unconstrained"]
     if u["point"] != ch["point"]:
@@ -463,6 +481,11 @@ def choose_point(
     if isinstance(subject_to, str | Constraint):
         subject_to = [subject_to]
     cons = [c if isinstance(c, Constraint) else Constraint.parse(c) for c in subject_to]
+    if table is not None and costs is not None:
+        raise ValueError(
+            "The costs are part of the candidate table: pass costs= to candidate_points(...) "
+            "and give that table, or leave table= out."
+        )
     table = candidate_points(results, costs=costs) if table is None else table
     table = table.assign(_order=np.arange(len(table)))
     ref_rows = table[(table["run"] == _REFERENCE) & (table["adjustment"] == "as trained")]
@@ -472,6 +495,8 @@ def choose_point(
             "(train alpha 0)."
         )
     reference = _row_scores(ref_rows.iloc[0]) if len(ref_rows) else {}
+    # the same bound on test is relative to the unweighted run's test scores
+    test_reference = _row_scores(ref_rows.iloc[0], "test_") if len(ref_rows) else {}
     objective = f"{'maximize' if maximize else 'minimize'} {metric}"
     notes = []
     if table[metric].isna().all():
@@ -489,10 +514,12 @@ def choose_point(
     if not mask.any():
         violation = np.zeros(len(table))
         for c in cons:
-            v = table[c.metric].to_numpy(np.float64) - c.bound(reference)
-            scale = max(abs(c.bound(reference)), 1e-9)
-            violation += np.maximum(0, v if c.op == "<=" else -v) / scale
-        row = table.iloc[int(np.argmin(violation))]
+            values = table[c.metric].to_numpy(np.float64)
+            v = values - c.bound(reference)
+            # each constraint's shortfall in units of its metric's spread over the candidates
+            spread = np.nanmax(values) - np.nanmin(values) if np.isfinite(values).any() else 0
+            violation += np.maximum(0, v if c.op == "<=" else -v) / (spread or 1.0)
+        row = table.iloc[int(np.nanargmin(np.where(np.isnan(violation), np.inf, violation)))]
         violated = [str(c) for c in cons if not c.holds(np.array([row[c.metric]]), reference)[0]]
         return Decision(
             objective=objective,
@@ -506,6 +533,7 @@ def choose_point(
             n_candidates=len(table),
             notes=notes,
             results_id=_results_id(results),
+            costs=table.attrs.get("costs", "given"),
         )
     best = _best(table[mask], metric, sense)
     row = table.loc[best]
@@ -521,8 +549,9 @@ def choose_point(
                 "test": float(row["test_" + c.metric]),
                 "slack": abs(float(row[c.metric]) - c.bound(reference)),
                 "binds": bool(_best(table[others], metric, sense) != best),
+                "test_bound": c.bound(test_reference),
                 "holds_on_test": bool(
-                    c.holds(np.array([row["test_" + c.metric]], np.float64), reference)[0]
+                    c.holds(np.array([row["test_" + c.metric]], np.float64), test_reference)[0]
                 ),
             }
         )
@@ -574,6 +603,7 @@ def choose_point(
         n_candidates=len(table),
         notes=notes,
         results_id=_results_id(results),
+        costs=table.attrs.get("costs", "given"),
     )
 
 

@@ -220,8 +220,11 @@ def fit_offsets(
             s[:, c] = -np.inf
             other = s.argmax(1)
             other_max = s[rows, other]
-            # every grid value of b_c at once: row i predicts c iff z_ic + b_c > the others
-            pred = np.where(z[None, :, c] + grid[:, None] > other_max[None, :], c, other)
+            # every grid value of b_c at once: row i predicts c iff z_ic + b_c beats the others
+            # (a tie goes to the lower class index, as argmax gives it)
+            shifted = z[None, :, c] + grid[:, None]
+            wins = (shifted > other_max) | ((shifted == other_max) & (c < other))
+            pred = np.where(wins, c, other)
             flat = pred + n_classes * np.arange(grid.size)[:, None]
             n_pred = np.bincount(flat.ravel(), minlength=grid.size * n_classes)
             hit = pred == y[None, :]

@@ -1,8 +1,9 @@
 r"""Long-tail remedies: the common ways to train a classifier towards its rare classes.
 
-Class weighting is one remedy among several. Each one below has a knob; at knob 0 every one
-of them is the plain cross-entropy run (``unweighted``), so their points on the accuracy /
-macro-F1 frontier (:mod:`weightlab.frontier`) all start from the same model.
+Class weighting is one remedy among several. Each one below has a knob, and at knob 0 each
+one's objective is the plain cross-entropy's, so their points on the accuracy / macro-F1
+frontier (:mod:`weightlab.frontier`) all start from the ``unweighted`` run; grids therefore
+leave 0 out (the unweighted run is trained anyway), and :func:`parse_remedies` refuses it.
 
 ``weights`` (knob ``alpha``)
     loss weights :math:`w_c \propto n_c^{-\alpha}` (the article's remedy).
@@ -187,8 +188,8 @@ def parse_remedies(
     remedies : str or iterable of str
         Remedy names, comma-separated in a string (``"weights,resample,focal"``).
     grids : mapping, optional
-        Knob values per remedy, overriding :data:`DEFAULT_GRIDS`. Knob 0 is left out (it is
-        the unweighted run, trained anyway).
+        Knob values per remedy, overriding :data:`DEFAULT_GRIDS`; 0 is refused (it is the
+        unweighted run, trained anyway).
 
     Returns
     -------
@@ -213,5 +214,10 @@ def parse_remedies(
     out: list[Remedy] = []
     for name in dict.fromkeys(names):
         values = sorted({float(v) for v in grids.get(name, DEFAULT_GRIDS[name])})
-        out += [Remedy(name, v) for v in values if v != 0]
+        if 0 in values:
+            raise ValueError(
+                f"The {name} grid holds {KNOBS[name]}=0: that is the unweighted run, trained "
+                "whenever the alphas include 0 (the default); leave 0 out of the grid."
+            )
+        out += [Remedy(name, v) for v in values]
     return out

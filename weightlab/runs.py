@@ -160,6 +160,11 @@ def train_run(
     """
     ds: TextDataset = engine._require_prepared()
     alpha, tau, remedy = _plain_options(alpha, tau, remedy)
+    if remedy is not None and beta is not None:
+        raise ValueError(
+            f"beta= (effective-number weights) with the {remedy.kind} remedy would not show in "
+            f"its name or knob ({remedy.name}); use alpha= weights with it, or beta= alone."
+        )
     opts = dict(alpha=alpha, tau=tau, seed=seed, beta=beta, max_ratio=max_ratio, remedy=remedy)
     store = as_cache(cache)
     key = _run_key(store, ds, engine, **opts) if store is not None else None
@@ -226,18 +231,20 @@ def _fit(
 def _code_digest(engine: Engine) -> str:
     """Hash of the source that trains a run: editing any of it retrains.
 
-    The engine's module, the engine base class, the losses and weights, and the shared head
-    training of :mod:`weightlab.engines.linear` (used by the TF-IDF engines).
+    The engine's module, the engine base class, the losses and weights, the remedies, this
+    module (which builds each run's weights) and the shared head training of
+    :mod:`weightlab.engines.linear` (used by the TF-IDF engines).
     """
     import hashlib
     import sys
     from pathlib import Path
 
-    from weightlab import weights
+    from weightlab import remedies, weights
     from weightlab.engines import base, linear
 
     h = hashlib.sha256()
-    for module in (sys.modules[type(engine).__module__], base, weights, linear):
+    here = sys.modules[__name__]  # _fit builds the class weights of every run
+    for module in (sys.modules[type(engine).__module__], base, weights, linear, remedies, here):
         path = getattr(module, "__file__", None)
         if path:
             h.update(Path(path).read_bytes())
@@ -416,7 +423,7 @@ def train_runs(
     dataset.check_trainable()  # before any featurising: an empty split fails deep in sklearn
     main = get_engine(engine) if isinstance(engine, str) else engine
     for r in trained:  # before any training: minutes must not be lost to an unsupported remedy
-        main._check_fit_options(None, 0.0, r)
+        main._check_remedy(r)
     jobs: list[tuple[Engine, float | None, float, Remedy | None]] = []
     if baselines:
         jobs += [(get_engine(name), None, 0.0, None) for name in default_baselines()]

@@ -566,7 +566,9 @@ def _loss_class():
         # the weighted cross-entropy (tests/test_weights.py).
         log_p = torch.nn.functional.log_softmax(logits, dim=1)
         log_pt = log_p.gather(1, targets[:, None]).squeeze(1)
-        per_example = -((1 - log_pt.exp()).clamp(min=0) ** gamma) * log_pt
+        # 1 - p_t as -expm1(log p_t) (exact near p_t = 1), kept above 0: at 0, x^gamma with
+        # gamma < 1 has an infinite slope, and inf * log p_t (= 0) would be a NaN gradient
+        per_example = -((-torch.expm1(log_pt)).clamp(min=1e-12) ** gamma) * log_pt
         if weight is None:
             return per_example.mean()
         w = weight[targets]

@@ -466,7 +466,7 @@ class ConstraintSlider:
     description: str
     template: str
     values: tuple
-    start: float | None = None  # default: the last value
+    start: float | None = None  # default: the last value; else the nearest value to it
     scale: float = 1.0
 
     def constraint(self, value: float) -> str:
@@ -557,8 +557,13 @@ class DecisionExplorer(widgets.VBox):
             )
         self.sliders = {}
         for spec in self.specs:
-            start = spec.values[-1] if spec.start is None else spec.start
-            self.sliders[spec.description] = _grid_slider(spec.values, start, spec.description)
+            values = [float(v) for v in spec.values]
+            if not values:
+                raise ValueError(f"The slider {spec.description!r} has no values.")
+            # a start between grid values snaps to the nearest, as a slider would
+            start = values[-1] if spec.start is None else float(spec.start)
+            start = min(values, key=lambda v, s=start: abs(v - s))
+            self.sliders[spec.description] = _grid_slider(values, start, spec.description)
         # check every constraint once, before any drawing: a typo fails here, not on a move
         choose_point(results, **self.objective, subject_to=self._constraints(), table=self.table,
                      n_boot=0)  # fmt: skip

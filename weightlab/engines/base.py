@@ -118,20 +118,29 @@ class Engine(ABC):
         """
         return {}
 
+    def _check_remedy(self, remedy) -> None:
+        """Refuse a remedy that is not a training remedy of this engine."""
+        if not getattr(remedy, "trains", False):
+            raise ValueError(
+                f"remedy must be a weightlab.remedies.Remedy of kind resample, focal or drw "
+                f"(class weights and the logit-adjusted loss are class_weight= and tau=); "
+                f"got {remedy!r}."
+            )
+        if remedy.kind not in self.remedies:
+            has = ", ".join(sorted(self.remedies)) or "none"
+            raise ValueError(
+                f"The {self.name} engine has no {remedy.kind} remedy (it has: {has}); "
+                "use tfidf-linear, encoder-probe or transformer (Engine.remedies)."
+            )
+
     def _check_fit_options(self, class_weight, tau, remedy=None) -> None:
         """Refuse an option this engine cannot apply, instead of ignoring it."""
         if remedy is not None:
-            if not getattr(remedy, "trains", False):
+            self._check_remedy(remedy)
+            if remedy.kind == "drw" and class_weight is None:
                 raise ValueError(
-                    f"remedy must be a weightlab.remedies.Remedy of kind resample, focal or drw "
-                    f"(class weights and the logit-adjusted loss are class_weight= and tau=); "
-                    f"got {remedy!r}."
-                )
-            if remedy.kind not in self.remedies:
-                has = ", ".join(sorted(self.remedies)) or "none"
-                raise ValueError(
-                    f"The {self.name} engine has no {remedy.kind} remedy (it has: {has}); "
-                    "use tfidf-linear, encoder-probe or transformer (Engine.remedies)."
+                    "The drw remedy switches to class weights after plain training: pass the "
+                    "class_weight of its second stage (train_run builds it from the knob)."
                 )
         if class_weight is not None and not self.supports_class_weights:
             raise ValueError(

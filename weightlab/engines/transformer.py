@@ -612,6 +612,8 @@ class TransformerEngine(Engine):
             }
             if kind == "drw":
                 info["switch_step"] = trainer.switch_step
+            if kind == "resample":  # its sampler replaces the length-grouped one
+                info["sampler"] = f"WeightedRandomSampler (resample q={remedy.value:g})"
         finally:
             if cfg.output_dir is None:
                 shutil.rmtree(output_dir, ignore_errors=True)
