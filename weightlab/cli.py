@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
         "intervals, which constraints bind and the next-best alternative, and write "
         "RESULTS/choice.json (which `weightlab report` then shows).",
         epilog="metrics: accuracy, macro_f1, balanced_accuracy, zero_f1_classes, "
-        "volume_accuracy (accuracy on the classes holding 80%% of training documents), cost "
+        "volume_accuracy (accuracy on the classes holding 80% of training documents), cost "
         "(expected cost per 1,000 documents). Examples: --maximize accuracy --subject-to "
         "'zero_f1_classes<=40'; --maximize macro_f1 --subject-to "
         "'volume_accuracy>=unweighted-0.02'; --minimize cost --costs costs.csv. Exit status 3 "
