@@ -490,12 +490,18 @@ def _run_all_cells(page, *, timeout: float = 900) -> None:
 
     Right after a notebook opens, JupyterLab can drop the queued cells (the kernel is still
     connecting, or a kernel dialog pops up): the queue stops with cells unexecuted and the
-    kernel idle. A user would click Run All again; so does this, at most three times.
+    kernel idle. A user would click Run All again; so does this, at most three times. A
+    kernel dialog ("Select Kernel") can pop up at any moment, even over the menu being
+    clicked: like a user, this accepts it whenever it is there and tries the menu again.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     deadline, clicks, last_click = time.monotonic() + timeout, 0, -math.inf
     while True:
         if time.monotonic() > deadline:
             raise TimeoutError(f"notebook not done after {clicks} Run All click(s)")
+        for button in page.locator(".jp-Dialog .jp-mod-accept").all():
+            button.click()  # e.g. "Select Kernel": keep the notebook's python3
         state = page.evaluate(_KERNEL_STATE)
         busy = state["status"] != "idle" or any("*" in p for p in state["prompts"])
         done = page.locator("table.weightlab-numbers").count() > 0
@@ -504,10 +510,11 @@ def _run_all_cells(page, *, timeout: float = 900) -> None:
         if not busy and not done and time.monotonic() - last_click > 20:
             if clicks == 3:
                 raise RuntimeError(f"Run All stalled 3 times; prompts {state['prompts']}")
-            for button in page.locator(".jp-Dialog .jp-mod-accept").all():
-                button.click()  # e.g. "Select Kernel": keep the notebook's python3
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+            try:
+                page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click(timeout=5_000)
+                page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click(timeout=5_000)
+            except PlaywrightTimeout:  # a dialog came up over the menu: accept it, try again
+                continue
             clicks, last_click = clicks + 1, time.monotonic()
         time.sleep(1)
 
