@@ -115,7 +115,7 @@ class Constraint:
         return f"{self.metric}{self.op}{_REFERENCE}{sign}{abs(self.value):g}"
 
     def bound(self, reference: dict) -> float:
-        """The bound, given the unweighted run's validation scores ``reference``."""
+        """The bound, given the unweighted run's scores ``reference`` (on the split checked)."""
         return self.value + (reference[self.metric] if self.relative else 0.0)
 
     def holds(self, values: np.ndarray, reference: dict) -> np.ndarray:
@@ -153,7 +153,7 @@ def _scores(pred, y, n_classes, volume, costs) -> dict:
 
 
 def _settings(run, results: Results, *, taus, strengths):
-    """``(adjustment, setting, validation scores fn, test scores fn)`` of one run's points."""
+    """``(adjustment, setting, validation logits, test logits)`` of each of one run's points."""
     prior = log_prior(results.train_counts)
     yield "as trained", 0.0, run.validation_logits, run.test_logits
     for tau in taus:
