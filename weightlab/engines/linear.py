@@ -81,7 +81,7 @@ class HeadConfig:
     # unweighted fit with the learning rate times this (Cao et al. 2019 decay it 100x at the
     # switch; at the full rate SGD's first steps threw the warm start away).
     drw_learning_rate_factor: float = 0.1
-    # torch CPU threads during a fit (restored after). 1: the sparse products run in scipy
+    # torch CPU threads during a fit (restored after). 1: the backward product runs in scipy
     # on one core anyway, and on a busy 2-core machine a second torch thread made fits 5x
     # slower (OpenMP threads waiting for a core). None keeps torch's setting.
     num_threads: int | None = 1
@@ -157,28 +157,52 @@ class HeadFit:
     parameters: tuple = ()  # the trained tensors (a later stage can start from them)
 
 
+def _torch_csr(X):
+    """A torch CSR tensor over the arrays of the scipy CSR matrix ``X`` (float32 values).
+
+    No copy for float32 input. torch flags its sparse CSR layout as beta with a warning on
+    every construction; the product used here (CSR x dense on the CPU) is the one torch
+    itself uses for ``torch.sparse.mm``, so that warning is silenced for this call only.
+    """
+    import warnings
+
+    import torch
+
+    data = X.data if X.data.dtype == np.float32 else X.data.astype(np.float32)
+    indices = X.indices.astype(X.indptr.dtype, copy=False)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Sparse CSR tensor support", UserWarning)
+        return torch.sparse_csr_tensor(
+            torch.from_numpy(X.indptr), torch.from_numpy(indices), torch.from_numpy(data),
+            size=X.shape,
+            check_invariants=False,  # scipy's CSR arrays are valid; checking is O(nnz)
+        )
+
+
 @functools.cache
 def _sparse_matmul():
     """The autograd function ``X @ W`` for a scipy CSR batch ``X`` and a dense ``W``."""
     import torch
 
     class SparseMatmul(torch.autograd.Function):
-        """``forward(W, X, XT) = X @ W``; ``backward`` gives ``dW = XT @ grad``.
+        """``forward(W, X) = X @ W``; ``backward`` gives ``dW = X.T @ grad``.
 
-        Both products run in scipy's sparse kernels on the float32 CSR matrices (``XT`` is
-        ``X.T`` precomputed as CSR). That is 2-3x faster than ``nn.EmbeddingBag`` with
-        per-sample weights, whose backward dominated the fit, and deterministic.
+        The forward product is torch's CSR x dense kernel (2.5x faster than scipy's on one
+        thread); the backward one is scipy's CSC kernel on ``X.T``, a view of the same arrays
+        (torch has no fast transposed product, and building ``X.T`` as CSR costs more than
+        the product). Both are 2-3x faster than ``nn.EmbeddingBag`` with per-sample weights,
+        whose backward dominated the fit, and deterministic.
         """
 
         @staticmethod
-        def forward(ctx, weight, X, XT):
-            ctx.XT = XT
-            return torch.from_numpy(np.asarray(X @ weight.detach().numpy(), dtype=np.float32))
+        def forward(ctx, weight, X):
+            ctx.X = X
+            return _torch_csr(X) @ weight.detach()
 
         @staticmethod
         def backward(ctx, grad):
-            dW = np.asarray(ctx.XT @ grad.contiguous().numpy(), dtype=np.float32)
-            return torch.from_numpy(dW), None, None
+            dW = np.asarray(ctx.X.T @ grad.contiguous().numpy(), dtype=np.float32)
+            return torch.from_numpy(dW), None
 
     return SparseMatmul
 
@@ -217,18 +241,18 @@ def _torch_threads(n: int | None):
         torch.set_num_threads(before)
 
 
-#: Shuffled batches (and their transposes) are kept for reuse by every fit with the same seed
-#: while (stored values of the training matrix) x (epochs kept) stays within this budget:
-#: about 16 bytes per value, so ~320 MB.
-_KEEP_BATCHES_NNZ = 20_000_000
+#: Shuffled batches are kept for reuse by every fit with the same seed while (stored values
+#: of the training matrix) x (epochs kept) stays within this budget: about 8 bytes per value,
+#: so ~320 MB.
+_KEEP_BATCHES_NNZ = 40_000_000
 
 
 class BatchStore:
     """Shuffled training batches of each ``(seed, epoch, batch size)``, shared by fits.
 
     The shuffle of an epoch depends only on the seed, so every fit of a sweep sees the same
-    batches; building a CSR batch and its transpose is a good part of an epoch's time, so they
-    are built once and kept while they fit in :data:`_KEEP_BATCHES_NNZ`.
+    batches; slicing the CSR batches is a part of an epoch's time, so they are built once and
+    kept while they fit in :data:`_KEEP_BATCHES_NNZ`.
     """
 
     def __init__(self, X):
@@ -236,7 +260,7 @@ class BatchStore:
         self._kept: dict = {}
 
     def epoch(self, seed: int, epoch: int, size: int, order: np.ndarray, *, sampler=None):
-        """``(X_b, X_b.T)`` pairs of one epoch in the order ``order``.
+        """The batches ``X_b`` of one epoch, rows in the order ``order``.
 
         ``sampler`` names how ``order`` was drawn when it is not the seed's permutation
         (re-sampling), so that the batches of different samplers are kept apart.
@@ -246,18 +270,13 @@ class BatchStore:
         if key in self._kept:
             return self._kept[key]
         if not sp.issparse(X):
-            return [(X[order[lo : lo + size]], None) for lo in range(0, X.shape[0], size)]
+            return [X[order[lo : lo + size]] for lo in range(0, X.shape[0], size)]
         if X.nnz * (len(self._kept) + 1) > _KEEP_BATCHES_NNZ:
             # 1) too big to keep: build each batch when it is needed (memory: one batch)
-            return (
-                (Xb, Xb.T.tocsr())
-                for Xb in (X[order[lo : lo + size]] for lo in range(0, X.shape[0], size))
-            )
+            return (X[order[lo : lo + size]] for lo in range(0, X.shape[0], size))
         # 2) permute once; batches are contiguous slices of the permuted rows (same rows)
         Xp = X[order]
-        batches = [
-            (Xb, Xb.T.tocsr()) for Xb in (Xp[lo : lo + size] for lo in range(0, X.shape[0], size))
-        ]
+        batches = [Xp[lo : lo + size] for lo in range(0, X.shape[0], size)]
         self._kept[key] = batches
         return batches
 
@@ -285,7 +304,8 @@ def fit_head(
     Parameters
     ----------
     X_train, X_validation, X_test : scipy CSR matrix or numpy.ndarray of float32
-        Features of the three splits (sparse rows go through scipy's kernels).
+        Features of the three splits (sparse rows go through torch's and scipy's sparse
+        kernels; no dense copy is made).
     y_train, y_validation : numpy.ndarray of int
         Class indices.
     n_classes : int
@@ -401,11 +421,11 @@ def _fit_head(
     sparse = sp.issparse(X)
     matmul = _sparse_matmul().apply
 
-    def forward(Xb, XbT=None, train=False):
-        if sparse and XbT is not None:
-            out = matmul(weight, Xb, XbT)
+    def forward(Xb, train=False):
+        if sparse and train:
+            out = matmul(weight, Xb)
         elif sparse:
-            out = torch.from_numpy(np.asarray(Xb @ weight.detach().numpy(), np.float32))
+            out = _torch_csr(Xb) @ weight.detach()
         else:
             out = torch.from_numpy(np.ascontiguousarray(Xb, dtype=np.float32)) @ weight
         if head is not None:
@@ -438,9 +458,9 @@ def _fit_head(
         order = next(draw)
         yp = y_t[torch.from_numpy(order)]
         train_loss, seen = 0.0, 0
-        for b, (Xb, XbT) in enumerate(batches.epoch(seed, epoch, size, order, sampler=drawn)):
+        for b, Xb in enumerate(batches.epoch(seed, epoch, size, order, sampler=drawn)):
             lo = b * size
-            loss = loss_fn(forward(Xb, XbT, train=True), yp[lo : lo + Xb.shape[0]])
+            loss = loss_fn(forward(Xb, train=True), yp[lo : lo + Xb.shape[0]])
             opt.zero_grad()
             loss.backward()
             opt.step()
