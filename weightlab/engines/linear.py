@@ -173,7 +173,9 @@ def _torch_csr(X):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Sparse CSR tensor support", UserWarning)
         return torch.sparse_csr_tensor(
-            torch.from_numpy(X.indptr), torch.from_numpy(indices), torch.from_numpy(data),
+            torch.from_numpy(X.indptr),
+            torch.from_numpy(indices),
+            torch.from_numpy(data),
             size=X.shape,
             check_invariants=False,  # scipy's CSR arrays are valid; checking is O(nnz)
         )

@@ -388,8 +388,8 @@ class TfidfLinearEngine(_TfidfEngine):
     """Softmax regression over sparse TF-IDF, trained in torch with a weighted loss.
 
     The sparse product ``X @ W`` runs in torch's CSR kernel (its gradient in scipy's) inside
-    a torch autograd function (no dense feature matrix is ever built); optimiser: SGD with Nesterov momentum
-    and the L2 penalty; stopped on the run's own validation loss
+    a torch autograd function (no dense feature matrix is ever built); optimiser: SGD with
+    Nesterov momentum and the L2 penalty; stopped on the run's own validation loss
     (:mod:`weightlab.engines.linear`).
     The shuffled batches of each epoch depend only on the seed, so they are built once and
     reused by every fit of a sweep.
