@@ -359,3 +359,29 @@ def test_bad_remedies_are_usage_errors(capsys, argv, message):
     assert code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "x", "1.5"])
+def test_bad_jobs_are_argparse_errors(capsys, value):
+    with pytest.raises(SystemExit) as exc:
+        main(["reproduce", "--jobs", value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--jobs takes a whole number >= 1, or -1 for every core" in err
+
+
+def test_jobs_reach_reproduce(monkeypatch):
+    import sys
+
+    rep = sys.modules["weightlab.reproduce"]  # weightlab.reproduce is also the function
+    seen = {}
+
+    def fake(data, **kwargs):
+        seen.update(kwargs)
+        raise SystemExit(0)  # stop before anything is trained or written
+
+    monkeypatch.setattr(rep, "reproduce", fake)
+    for argv, expected in ((["-j", "1"], 1), (["--jobs", "3"], 3), ([], -1)):
+        with pytest.raises(SystemExit):
+            main(["reproduce", *argv])
+        assert seen["n_jobs"] == expected

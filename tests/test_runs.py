@@ -266,3 +266,68 @@ def test_drw_takes_its_alpha_as_its_knob(ds):
         train_run(engine, remedy=Remedy("focal", 1.0), beta=0.99)
     with pytest.raises(ValueError, match="pass the class_weight of its second stage"):
         engine.fit_predict(remedy=Remedy("drw", 1.0))
+
+
+# --------------------------------------------------------------------------------------------
+# fits side by side (n_jobs)
+# --------------------------------------------------------------------------------------------
+
+
+def test_fits_side_by_side_equal_fits_one_after_another(ds):
+    # Threads share the features and the kept batches; every fit must still be the fit it
+    # would be alone: same logits, same epochs, same stop.
+    def sweep(n_jobs):
+        engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=8))
+        alphas = (0.0, 0.25, 0.5, 0.75, 1.0)
+        return train_runs(ds, engine=engine, alphas=alphas, n_jobs=n_jobs, progress=False)
+
+    serial, threads = sweep(1), sweep(3)
+    assert [r.name for r in threads] == [r.name for r in serial]
+    for one, other in zip(serial, threads, strict=True):
+        np.testing.assert_array_equal(one.test_logits, other.test_logits)
+        np.testing.assert_array_equal(one.validation_logits, other.validation_logits)
+        for key in ("epochs", "best_epoch", "stop_reason", "validation_loss"):
+            assert one.info.get(key) == other.info.get(key)
+
+
+def test_fits_side_by_side_only_where_the_engine_allows_it(ds, monkeypatch):
+    import threading
+
+    import weightlab.runs as runs_module
+
+    threads = []
+    real = runs_module.train_run
+
+    def spy(engine, **kwargs):
+        threads.append((engine.name, threading.current_thread() is threading.main_thread()))
+        return real(engine, **kwargs)
+
+    monkeypatch.setattr(runs_module, "train_run", spy)
+    mlp = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1, hidden=8))  # draws its init
+    assert not mlp.concurrent_fits
+    runs_module.train_runs(ds, engine=mlp, alphas=(0.0, 0.5), n_jobs=2, progress=False)
+    assert {main for _, main in threads} == {True}
+    threads.clear()
+    linear = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1))
+    runs_module.train_runs(ds, engine=linear, alphas=(0.0, 0.5), n_jobs=2, progress=False)
+    on_main = dict(threads)
+    assert on_main["majority"] and on_main["tfidf-logreg"]  # baselines: one after another
+    assert [main for name, main in threads if name == "tfidf-linear"] == [False, False]
+
+
+def test_an_error_in_a_fit_side_by_side_is_raised(ds, monkeypatch):
+    engine = TfidfLinearEngine(TfidfLinearConfig(max_epochs=1))
+
+    def broken(**kwargs):
+        raise RuntimeError("the fit broke")
+
+    engine.prepare(ds)
+    monkeypatch.setattr(engine, "fit_predict", broken)
+    with pytest.raises(RuntimeError, match="the fit broke"):
+        train_runs(ds, engine=engine, alphas=(0.0, 0.5, 1.0), baselines=False, progress=False)
+
+
+@pytest.mark.parametrize("n_jobs", [0, -2, 1.5, True, "2"])
+def test_n_jobs_is_checked(ds, n_jobs):
+    with pytest.raises(ValueError, match="n_jobs must be a whole number >= 1 .or -1"):
+        train_runs(ds, alphas=(0.0,), n_jobs=n_jobs, progress=False)

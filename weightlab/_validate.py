@@ -24,6 +24,18 @@ def whole_number(value, name: str, *, minimum: int = 0, what: str = "") -> int:
     return int(value)
 
 
+def workers(n_jobs) -> int:
+    """Threads for ``n_jobs``: itself when >= 1, or -1 for one per CPU core this process may use."""
+    import os
+
+    if n_jobs != -1:
+        return whole_number(n_jobs, "n_jobs", minimum=1, what="or -1: one job per core")
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity
+        return os.cpu_count() or 1
+
+
 def alpha(value, name: str = "alpha") -> float:
     """One class-weight exponent: a finite number >= 0."""
     ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)

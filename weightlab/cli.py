@@ -79,6 +79,18 @@ def _remedy_grid(text: str) -> tuple[str, tuple[float, ...]]:
         raise argparse.ArgumentTypeError(str(err)) from err
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 and value != -1:
+        raise argparse.ArgumentTypeError(
+            f"--jobs takes a whole number >= 1, or -1 for every core; got {text!r}"
+        )
+    return value
+
+
 def _seeds(text: str) -> list[int]:
     try:
         values = [int(v) for v in text.split(",") if v.strip()]
@@ -230,6 +242,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-baselines",
         action="store_true",
         help="skip the majority and TF-IDF + logistic regression rows",
+    )
+    eng.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=-1,
+        metavar="N",
+        help="train up to N of the engine's fits side by side, one per CPU core (default -1: "
+        "every core; 1: one after another); the results are the same",
     )
     rep.add_argument("--seed", type=_seed, default=0, help="seed of data, split and training")
     unc = rep.add_argument_group("uncertainty")
@@ -525,6 +546,7 @@ def _cmd_reproduce(args) -> int:
         n_boot=args.n_boot,
         seeds=args.seeds,
         cache=False if args.no_cache else (args.cache_dir or True),
+        n_jobs=args.jobs,
         **_data_kwargs(args),
     )
     from weightlab import _dist

@@ -34,6 +34,7 @@ def reproduce(
     n_boot: int = 1000,
     seeds=None,
     cache=True,
+    n_jobs: int = -1,
     **data_kwargs,
 ) -> Results:
     """Run the article's table: majority, TF-IDF + LR, and ``engine`` at each alpha.
@@ -74,6 +75,10 @@ def reproduce(
         for True): the generated corpus, TF-IDF features and every run's logits are loaded
         from there when the data and configuration match, so a repeated call only scores
         and writes. False or None: compute everything.
+    n_jobs : int, default -1
+        The engine's fits run side by side on this many CPU cores (-1: all) when it allows
+        it (:func:`weightlab.runs.train_runs`); 1 trains one after another. The table is the
+        same either way.
     **data_kwargs
         Passed to :func:`weightlab.sources.load_data` (e.g. ``n_documents`` for synthetic data,
         ``text_column`` / ``label_column`` for tables).
@@ -92,6 +97,7 @@ def reproduce(
     _validate.whole_number(seed, "seed")
     _validate.whole_number(n_boot, "n_boot", minimum=0, what="0: no intervals")
     _validate.alphas(alphas)
+    _validate.workers(n_jobs)
     if isinstance(remedies, str):
         from weightlab.remedies import parse_remedies
 
@@ -114,6 +120,7 @@ def reproduce(
         baselines=baselines,
         progress=progress,
         cache=store,
+        n_jobs=n_jobs,
     )
     results = Results(
         dataset=dataset,

@@ -208,6 +208,30 @@ def _plain_options(alpha, tau, remedy):
     return alpha, tau, remedy
 
 
+def _train_side_by_side(engine: Engine, pending, *, store, workers: int):
+    """Yield ``(index, Run)`` for ``pending`` ``(index, options)`` as their fits finish.
+
+    The fits run in ``workers`` threads (a process pool would copy the features into every
+    worker and cannot start from a notebook's ``__main__``); torch uses one thread per fit
+    meanwhile. On an error the fits not yet started are cancelled and the error is raised.
+    """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from weightlab.engines.linear import torch_threads
+
+    with torch_threads(1), ThreadPoolExecutor(min(workers, len(pending))) as pool:
+        futures = {
+            pool.submit(train_run, engine, **opts, cache=store, progress=False): index
+            for index, opts in pending
+        }
+        try:
+            for done in as_completed(futures):
+                yield futures[done], done.result()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
 def _fit(
     engine: Engine, ds: TextDataset, *, alpha, tau, seed, beta, max_ratio, remedy, progress
 ) -> EngineOutput:
@@ -358,6 +382,7 @@ def train_runs(
     baselines: bool = True,
     progress: bool = True,
     cache=None,
+    n_jobs: int = -1,
 ) -> list[Run]:
     """Train the article's runs: baselines, then ``engine`` at every alpha (and tau).
 
@@ -389,6 +414,12 @@ def train_runs(
         On-disk cache of TF-IDF features and of every run's logits (see
         :func:`weightlab.cache.as_cache`). A run found there is loaded, and an engine whose
         runs are all cached is never prepared. None (default): compute everything.
+    n_jobs : int, default -1
+        How many of ``engine``'s fits run side by side, in threads, when the engine allows
+        it (:attr:`~weightlab.engines.Engine.concurrent_fits`: ``tfidf-linear`` and
+        ``encoder-probe`` with ``hidden=0``): -1 one per usable CPU core (scikit-learn's
+        convention), 1 one after another. The runs are the same either way; the baselines
+        always train one after another.
 
     Returns
     -------
@@ -435,13 +466,16 @@ def train_runs(
     jobs += [(main, 0.0, 0.0, r) for r in trained]
 
     store = as_cache(cache)
-    runs, prepared, announced = [], set(), set()
+    workers = _validate.workers(n_jobs)
+    runs: list[Run | None] = []
+    prepared, announced = set(), set()
+    side_by_side = []  # (index in runs, options) of the engine's fits that run in threads
     # Why no bar per fit in Jupyter: there each bar is a handful of widgets, and a sweep of
     # 21 fits sends the kernel's output channel over a thousand messages, more than its queue
     # keeps for a reader that waits for the cell (nbval): the bar over the runs says enough.
     fit_bars = progress and not in_notebook()
-    bar = tqdm(jobs, desc="runs", disable=not progress)
-    for eng, alpha, tau, remedy in bar:
+    bar = tqdm(total=len(jobs), desc="runs", disable=not progress)
+    for eng, alpha, tau, remedy in jobs:
         bar.set_postfix_str(
             eng.name if alpha is None else f"{eng.name} " + run_name(alpha, tau=tau, remedy=remedy)
         )
@@ -454,6 +488,7 @@ def train_runs(
         out = _load_run(store, run_key) if run_key is not None else None
         if out is not None:  # cached: no need to featurise or train
             runs.append(_make_run(eng, dataset, out, **opts, name=None, cached=True))
+            bar.update()
             continue
         if id(eng) not in prepared:
             step = eng.prepare_step
@@ -464,11 +499,26 @@ def train_runs(
                 )
             eng.prepare(dataset, cache=store, progress=progress)  # TF-IDF engines share it
             prepared.add(id(eng))
-        if not eng.silent_fit:
+        if eng is main and main.concurrent_fits and workers > 1:
+            side_by_side.append((len(runs), opts))  # trained below, all together
+            runs.append(None)
+        elif not eng.silent_fit:
             runs.append(train_run(eng, **opts, cache=store, progress=fit_bars))
-            continue
-        start = time.perf_counter()  # a long fit that shows nothing itself: time it aloud
-        with elapsed(f"training {eng.name}", enabled=progress):
-            runs.append(train_run(eng, **opts, cache=store, progress=fit_bars))
-        status(f"trained {eng.name} in {time.perf_counter() - start:.0f} s", enabled=progress)
+            bar.update()
+        else:
+            start = time.perf_counter()  # a long fit that shows nothing itself: time it aloud
+            with elapsed(f"training {eng.name}", enabled=progress):
+                runs.append(train_run(eng, **opts, cache=store, progress=fit_bars))
+            status(f"trained {eng.name} in {time.perf_counter() - start:.0f} s", enabled=progress)
+            bar.update()
+    if len(side_by_side) == 1:  # nothing to run beside it: its own bar, as above
+        (index, opts), side_by_side = side_by_side[0], []
+        runs[index] = train_run(main, **opts, cache=store, progress=fit_bars)
+        bar.update()
+    if side_by_side:
+        bar.set_postfix_str(f"{main.name}: {min(workers, len(side_by_side))} fits side by side")
+        for index, run in _train_side_by_side(main, side_by_side, store=store, workers=workers):
+            runs[index] = run
+            bar.update()
+    bar.close()
     return runs

@@ -235,6 +235,7 @@ def alpha_sweep(
     seed: int = 0,
     progress: bool = True,
     cache=None,
+    n_jobs: int = -1,
 ) -> AlphaSweep:
     r"""Train ``engine`` once per weighting exponent ``alpha`` and score each run.
 
@@ -260,6 +261,9 @@ def alpha_sweep(
         On-disk cache of features and run logits, as in :func:`weightlab.runs.train_runs`
         (True: ``$WEIGHTLAB_CACHE`` or ``~/.cache/weightlab``). A cached run is loaded, not
         retrained; the numbers are the same either way. None (default): compute everything.
+    n_jobs : int, default -1
+        Fits run side by side on this many CPU cores (-1: all), as in
+        :func:`~weightlab.runs.train_runs`; 1 trains one after another. Same runs either way.
 
     Returns
     -------
@@ -288,6 +292,7 @@ def alpha_sweep(
         baselines=False,
         progress=progress,
         cache=cache,
+        n_jobs=n_jobs,
     )
     return AlphaSweep(
         runs=tuple(runs),

@@ -67,6 +67,11 @@ class Engine(ABC):
     fit_reference: str = "tfidf-logreg"
     #: A baseline trained only as another engine's fit reference, never by default.
     on_demand: bool = False
+    #: :meth:`fit_predict` calls on one prepared engine may run side by side in threads
+    #: (:func:`weightlab.runs.train_runs` with ``n_jobs``): each fit owns all of its state,
+    #: draws no random numbers from a shared generator, and spends its time in kernels that
+    #: release the GIL, so the results are those of fits one after another.
+    concurrent_fits: bool = False
 
     _progress: bool = True
 

@@ -325,7 +325,7 @@ def encoder_embeddings(
     import torch
     import transformers
 
-    from weightlab.engines.linear import _torch_threads
+    from weightlab.engines.linear import torch_threads
 
     cfg = config or EncoderProbeConfig()
     name = cfg.model_path
@@ -362,7 +362,7 @@ def encoder_embeddings(
     todo = list(dict.fromkeys(t for part in texts.values() for t in part if t not in memo))
     if todo:
         tokenizer, model = _load_encoder(cfg)
-        with _torch_threads(cfg.embed_threads):
+        with torch_threads(cfg.embed_threads):
             rows = embed_texts(
                 todo,
                 tokenizer=tokenizer,
@@ -505,6 +505,11 @@ class EncoderProbeEngine(_EmbeddingEngine):
     def reference_engine(self) -> EncoderLogRegEngine:
         """The logistic regression on this engine's embeddings (same encoder and options)."""
         return EncoderLogRegEngine(self.config)
+
+    @property
+    def concurrent_fits(self) -> bool:
+        """A softmax head starts from zero and draws nothing; an MLP uses torch's seed."""
+        return self.config.hidden == 0
 
     def fit_predict(
         self, *, class_weight=None, tau=0.0, remedy=None, seed=0, progress=None

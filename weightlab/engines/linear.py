@@ -33,6 +33,7 @@ import contextlib
 import dataclasses
 import functools
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -229,7 +230,8 @@ def _adam(groups, lr: float):
 
 
 @contextlib.contextmanager
-def _torch_threads(n: int | None):
+def torch_threads(n: int | None):
+    """Run the block with ``n`` torch CPU threads (None: leave the setting), then restore it."""
     import torch
 
     if not n:
@@ -254,12 +256,14 @@ class BatchStore:
 
     The shuffle of an epoch depends only on the seed, so every fit of a sweep sees the same
     batches; slicing the CSR batches is a part of an epoch's time, so they are built once and
-    kept while they fit in :data:`_KEEP_BATCHES_NNZ`.
+    kept while they fit in :data:`_KEEP_BATCHES_NNZ`. Fits running side by side share one
+    store: an epoch is built once, by the first fit that needs it.
     """
 
     def __init__(self, X):
         self.X = X
         self._kept: dict = {}
+        self._lock = threading.Lock()
 
     def epoch(self, seed: int, epoch: int, size: int, order: np.ndarray, *, sampler=None):
         """The batches ``X_b`` of one epoch, rows in the order ``order``.
@@ -268,19 +272,20 @@ class BatchStore:
         (re-sampling), so that the batches of different samplers are kept apart.
         """
         X = self.X
-        key = (seed, epoch, size, sampler)
-        if key in self._kept:
-            return self._kept[key]
         if not sp.issparse(X):
             return [X[order[lo : lo + size]] for lo in range(0, X.shape[0], size)]
-        if X.nnz * (len(self._kept) + 1) > _KEEP_BATCHES_NNZ:
-            # 1) too big to keep: build each batch when it is needed (memory: one batch)
-            return (X[order[lo : lo + size]] for lo in range(0, X.shape[0], size))
-        # 2) permute once; batches are contiguous slices of the permuted rows (same rows)
-        Xp = X[order]
-        batches = [Xp[lo : lo + size] for lo in range(0, X.shape[0], size)]
-        self._kept[key] = batches
-        return batches
+        key = (seed, epoch, size, sampler)
+        with self._lock:
+            if key in self._kept:
+                return self._kept[key]
+            if X.nnz * (len(self._kept) + 1) > _KEEP_BATCHES_NNZ:
+                # 1) too big to keep: build each batch when it is needed (memory: one batch)
+                return (X[order[lo : lo + size]] for lo in range(0, X.shape[0], size))
+            # 2) permute once; batches are contiguous slices of the permuted rows (same rows)
+            Xp = X[order]
+            batches = [Xp[lo : lo + size] for lo in range(0, X.shape[0], size)]
+            self._kept[key] = batches
+            return batches
 
 
 def fit_head(
@@ -347,7 +352,7 @@ def fit_head(
                 f"sample_weight must hold one probability >= 0 per training row "
                 f"({X_train.shape[0]}); got shape {sample_weight.shape}."
             )
-    with _torch_threads(config.num_threads):
+    with torch_threads(config.num_threads):
         return _fit_head(
             X_train,
             y_train,

@@ -402,6 +402,11 @@ class TfidfLinearEngine(_TfidfEngine):
     def __init__(self, config: TfidfLinearConfig | None = None):
         super().__init__(config or TfidfLinearConfig())
 
+    @property
+    def concurrent_fits(self) -> bool:
+        """Softmax regression starts from zero and draws nothing; an MLP uses torch's seed."""
+        return self.config.hidden == 0
+
     def fit_predict(
         self, *, class_weight=None, tau=0.0, remedy=None, seed=0, progress=None
     ) -> EngineOutput:
