@@ -310,8 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--fit",
         action="store_true",
-        help="also measure target 7: the fit suite, tfidf-linear vs tfidf-logreg on 8 data "
-        "sets (about 4 min)",
+        help="also measure target 7: the fit suite, tfidf-linear vs tfidf-logreg on 9 data "
+        "sets (about 5 min)",
     )
     bench.add_argument(
         "--encoder",

@@ -24,7 +24,7 @@ code paths, never of unit tests.
 6     (GPU, or ``--only 6``) transformer fine-tuning throughput:              3 epochs of
       training examples/s and tokens/s                                        58K < 600 s
 7     (``--fit``) the fit suite: unweighted ``tfidf-linear`` against          >= -1 point,
-      ``tfidf-logreg`` on 8 data sets (generated and real, ``FIT_SUITE``)     >= -0.01 F1
+      ``tfidf-logreg`` on 9 data sets (generated and real, ``FIT_SUITE``)     >= -0.01 F1
 8     (``--encoder``) ``encoder-probe``: embedding documents/s against plain  ratio >= 1,
       fp32 ``transformers``; int8 against fp32 (speed, accuracy); the         probe >= LR
       11-alpha sweep after embedding; the probe against LogisticRegression    - 1 point

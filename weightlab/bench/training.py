@@ -96,6 +96,7 @@ FIT_SUITE = (
     ("generated 2K, 40 classes", "synthetic", {"n_documents": 2_000, "n_classes": 40}),
     ("generated 10K, 113 classes", "synthetic", {"n_documents": 10_000}),
     ("generated 58K, 113 classes (default)", "synthetic", {}),
+    ("generated 58K, cleaner labels (label_noise 0.1)", "synthetic", {"label_noise": 0.1}),
     ("generated 10K, cleaner labels (label_noise 0.1)", "synthetic",
      {"n_documents": 10_000, "label_noise": 0.1}),
     ("generated 10K, fewer cues (cue_rate 1)", "synthetic",
