@@ -50,6 +50,24 @@ def test_candidates_cover_every_run_and_post_hoc_setting(saved, table):
     assert row["test_macro_f1"] == pytest.approx(float(overall["macro_f1"]))
 
 
+def test_offset_points_are_scored_on_validation_rows_they_were_not_fitted_to(saved, table):
+    from weightlab.offsets import _scores as offset_scores
+    from weightlab.offsets import cross_fit_offsets, fit_offsets
+
+    run = saved.run("unweighted")
+    zv, yv = run.validation_logits, np.asarray(saved.y_validation)
+    n = zv.shape[1]
+    row = table[(table["run"] == "unweighted") & (table["point"] == "unweighted + offsets x1")]
+    crossed = offset_scores((zv + cross_fit_offsets(zv, yv)).argmax(1), yv, n)
+    assert row["macro_f1"].iloc[0] == pytest.approx(crossed["macro_f1"])
+    # the in-sample score, which choosing used to see, is the fit's own optimum
+    fit = fit_offsets(zv, yv)
+    assert fit.after["macro_f1"] >= row["macro_f1"].iloc[0]
+    zt, yt = run.test_logits, np.asarray(saved.y_test)
+    test = offset_scores(fit.apply(zt).argmax(1), yt, n)
+    assert row["test_macro_f1"].iloc[0] == pytest.approx(test["macro_f1"])
+
+
 def test_the_choice_is_the_best_feasible_point_on_validation(saved, table):
     d = choose_point(saved, maximize="accuracy", subject_to=["zero_f1_classes<=3"], table=table)
     feasible = table[table["zero_f1_classes"] <= 3]

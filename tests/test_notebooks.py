@@ -144,6 +144,14 @@ def test_no_absolute_paths_or_memory_addresses(nb):
             assert not ADDRESS.search(text), f"cell {i}: memory address in an output"
 
 
+def test_markdown_has_no_control_characters(nb):
+    # A backslash lost in editing turns LaTeX's \alpha into a bell and \tau into a tab.
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            bad = sorted({repr(ch) for ch in cell.source if ord(ch) < 32 and ch != "\n"})
+            assert not bad, f"cell {i}: control characters {', '.join(bad)} in the text"
+
+
 def test_every_text_output_is_checked_by_nbval(nb):
     for i, cell in enumerate(_code_cells(nb)):
         if any(_is_text_output(out) for out in cell.outputs):

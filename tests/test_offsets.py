@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from weightlab.metrics import score
-from weightlab.offsets import OffsetFit, _scores, fit_offsets
+from weightlab.offsets import OffsetFit, _scores, cross_fit_offsets, fit_offsets
 
 
 def _biased(n=3000, n_classes=12, seed=0):
@@ -121,3 +121,38 @@ def test_ties_go_to_the_lower_class_as_argmax_gives_them():
     fit = fit_offsets(z, y, span=1.0, steps=5)
     assert fit.after == _scores(fit.apply(z).argmax(1), y, 3)
     assert fit.after["macro_f1"] >= fit.before["macro_f1"]
+
+
+def test_cross_fitted_offsets_score_rows_they_were_not_fitted_to():
+    # On a small validation split the in-sample gain is optimistic; the cross-fitted one
+    # must be near what the offsets do on new data, not near the in-sample figure.
+    z, y = _biased(n=6000, n_classes=30, seed=1)
+    zv, yv, zt, yt = z[:600], y[:600], z[600:], y[600:]
+    held_out = cross_fit_offsets(zv, yv)
+    assert held_out.shape == zv.shape
+    fit = fit_offsets(zv, yv)
+    before = _scores(zv.argmax(1), yv, 30)["macro_f1"]
+    in_sample = fit.after["macro_f1"] - before
+    crossed = _scores((zv + held_out).argmax(1), yv, 30)["macro_f1"] - before
+    on_test = fit.gap(zt, yt).loc["test", "gain"]
+    assert in_sample > crossed + 0.03  # the optimism it removes
+    assert abs(crossed - on_test) < abs(in_sample - on_test)
+    # each row's offsets come from the other half: two distinct offset vectors, each the fit
+    # of the rows that do not use it
+    vectors = np.unique(held_out, axis=0)
+    assert len(vectors) == 2
+    for b in vectors:
+        uses = np.all(held_out == b, axis=1)
+        np.testing.assert_array_equal(
+            fit_offsets(zv[~uses], yv[~uses], span=float(np.median(zv.max(1) - zv.min(1)))).offsets,
+            b,
+        )
+
+
+def test_cross_fitting_is_seeded_and_checks_its_input():
+    z, y = _biased(n=800, n_classes=10, seed=2)
+    np.testing.assert_array_equal(cross_fit_offsets(z, y, seed=3), cross_fit_offsets(z, y, seed=3))
+    with pytest.raises(ValueError, match="cross-fitting needs one validation split"):
+        cross_fit_offsets(z[:1], y[:1])
+    with pytest.raises(ValueError, match="n_folds must be a whole number >= 2"):
+        cross_fit_offsets(z, y, n_folds=1)

@@ -47,7 +47,7 @@ from weightlab.loaders import (
     load_table,
 )
 from weightlab.metrics import Scores, band_summary, score, scores_from_logits
-from weightlab.offsets import OffsetFit, fit_offsets
+from weightlab.offsets import OffsetFit, cross_fit_offsets, fit_offsets
 from weightlab.plots import (
     plot_alpha_view,
     plot_class_sizes,
@@ -121,6 +121,7 @@ __all__ = [
     "class_weights",
     "compare_views",
     "coverage",
+    "cross_fit_offsets",
     "curve_gap",
     "default_costs",
     "expected_cost",

@@ -20,6 +20,11 @@ puts the validation gain beside the test gain, and a strength ``s`` (predictions
 trained (``s=0``) to the fitted offsets (``s=1``) and beyond, a second post-hoc curve beside
 the tau curve on the frontier.
 
+To *choose* among offset strengths on validation without that optimism,
+:func:`cross_fit_offsets` gives every validation row the offsets fitted on the other half
+of the split (stratified halves), so each row is scored by offsets that never saw it;
+:mod:`weightlab.decision` scores its offset points that way.
+
 Examples
 --------
 >>> import numpy as np
@@ -39,7 +44,13 @@ import pandas as pd
 from weightlab import _validate
 from weightlab.metrics import metrics_from_counts
 
-__all__ = ["OFFSET_METRICS", "DEFAULT_STRENGTHS", "OffsetFit", "fit_offsets"]
+__all__ = [
+    "OFFSET_METRICS",
+    "DEFAULT_STRENGTHS",
+    "OffsetFit",
+    "cross_fit_offsets",
+    "fit_offsets",
+]
 
 #: Metrics :func:`fit_offsets` can maximise.
 OFFSET_METRICS = ("macro_f1", "balanced_accuracy")
@@ -239,3 +250,56 @@ def fit_offsets(
             break
     after = _scores((z + b).argmax(1), y, n_classes)
     return OffsetFit(offsets=b, metric=metric, before=before, after=after, rounds=rounds)
+
+
+def cross_fit_offsets(
+    validation_logits, y_validation, *, n_folds: int = 2, seed: int = 0, **fit_kwargs
+) -> np.ndarray:
+    """Out-of-fold offsets: each validation row gets the offsets fitted without it.
+
+    The split is cut into ``n_folds`` stratified folds
+    (``sklearn.model_selection.StratifiedKFold``, shuffled with ``seed``); the rows of each
+    fold get the offsets :func:`fit_offsets` fits on the other folds. Scoring
+    ``validation_logits + s * offsets`` then measures offsets on rows they were not fitted
+    to, which is what choosing a strength on validation needs. (scikit-learn's
+    ``cross_val_predict`` needs an estimator; this is the same loop over its folds.)
+
+    Parameters
+    ----------
+    validation_logits, y_validation
+        As for :func:`fit_offsets`.
+    n_folds : int, default 2
+        Folds of the validation split (halves: each fit still sees half of every class).
+    seed : int, default 0
+        Seed of the shuffle before the folds are cut.
+    **fit_kwargs
+        Passed to :func:`fit_offsets` (``metric``, ``span``, ``steps``, ``max_rounds``).
+        ``span`` defaults to that of the whole split, so every fold searches the same grid.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_validation, n_classes)
+        Row ``i``: the offsets fitted on the folds without row ``i``.
+    """
+    import warnings
+
+    from sklearn.model_selection import StratifiedKFold
+
+    z = _as_logits(validation_logits, "validation_logits")
+    y = _validate.as_labels(y_validation, "y_validation", z.shape[1])
+    _validate.whole_number(n_folds, "n_folds", minimum=2)
+    if y.size != z.shape[0] or y.size < n_folds:
+        raise ValueError(
+            f"validation_logits has {z.shape[0]} rows and y_validation {y.size} labels: "
+            f"cross-fitting needs one validation split of at least {n_folds} rows."
+        )
+    if fit_kwargs.get("span") is None:
+        fit_kwargs["span"] = float(np.median(z.max(1) - z.min(1))) or 1.0
+    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    out = np.empty_like(z)
+    with warnings.catch_warnings():
+        # a tail class with fewer validation rows than folds is simply absent from some folds
+        warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+        for fit_rows, held_out in folds.split(np.zeros((y.size, 1)), y):
+            out[held_out] = fit_offsets(z[fit_rows], y[fit_rows], **fit_kwargs).offsets
+    return out
