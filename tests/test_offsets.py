@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from weightlab.metrics import score
-from weightlab.offsets import OffsetFit, _scores, cross_fit_offsets, fit_offsets
+from weightlab.offsets import OffsetFit, _default_span, _scores, cross_fit_offsets, fit_offsets
 
 
 def _biased(n=3000, n_classes=12, seed=0):
@@ -144,7 +144,7 @@ def test_cross_fitted_offsets_score_rows_they_were_not_fitted_to():
     for b in vectors:
         uses = np.all(held_out == b, axis=1)
         np.testing.assert_array_equal(
-            fit_offsets(zv[~uses], yv[~uses], span=float(np.median(zv.max(1) - zv.min(1)))).offsets,
+            fit_offsets(zv[~uses], yv[~uses], span=_default_span(zv)).offsets,
             b,
         )
 

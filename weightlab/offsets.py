@@ -73,6 +73,11 @@ def _as_logits(logits, name: str, n_classes: int | None = None) -> np.ndarray:
     return arr
 
 
+def _default_span(z: np.ndarray) -> float:
+    """The offsets' search range: the median range of a row of logits (or 1 when flat)."""
+    return float(np.median(z.max(1) - z.min(1))) or 1.0
+
+
 def _scores(pred: np.ndarray, y: np.ndarray, n_classes: int) -> dict:
     """Scores of one set of predictions, as :func:`weightlab.metrics.score` computes them."""
     support = np.bincount(y, minlength=n_classes)
@@ -214,7 +219,7 @@ def fit_offsets(
     _validate.whole_number(steps, "steps", minimum=3)
     _validate.whole_number(max_rounds, "max_rounds", minimum=1)
     if span is None:
-        span = float(np.median(z.max(1) - z.min(1))) or 1.0
+        span = _default_span(z)
     if not (np.isfinite(span) and span > 0):
         raise ValueError(f"span must be a finite number > 0; got {span!r}.")
     grid = np.linspace(-span, span, steps)
@@ -294,7 +299,7 @@ def cross_fit_offsets(
             f"cross-fitting needs one validation split of at least {n_folds} rows."
         )
     if fit_kwargs.get("span") is None:
-        fit_kwargs["span"] = float(np.median(z.max(1) - z.min(1))) or 1.0
+        fit_kwargs["span"] = _default_span(z)
     folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     out = np.empty_like(z)
     with warnings.catch_warnings():
