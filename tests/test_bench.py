@@ -190,15 +190,16 @@ def test_fit_suite_figures_per_data_set():
 
     suite = (("tiny", "synthetic", {"n_documents": 1_500, "n_classes": 8}),)
     figures = bench_fit(suite=suite, log=lambda _: None)
-    assert [f.target for f in figures] == [7] * 5
+    assert [f.target for f in figures] == [7] * 7
     reference, *gaps = figures
     assert reference.threshold is None and "tfidf-logreg" in reference.what
-    assert [f.threshold for f in gaps] == [-1.0, -0.01, -1.0, -0.01]
-    assert [("default" in f.what, "legacy()" in f.what) for f in gaps] == [(True, False)] * 2 + [
-        (False, True)
-    ] * 2
+    assert "converged()" in reference.note
+    assert [f.threshold for f in gaps] == [-1.0, -0.01] * 3
+    variants = [f.what.split("tfidf-linear ")[1].split(" minus")[0] for f in gaps]
+    assert variants == ["default"] * 2 + ["converged()"] * 2 + ["legacy()"] * 2
     assert all(f.better == "higher" and math.isfinite(f.measured) for f in gaps)
-    assert "criterion" in gaps[0].note and "fixed epochs" in gaps[2].note
+    assert "criterion" in gaps[0].note and "sgd step 6" in gaps[0].note
+    assert "converged, saga step" in gaps[2].note and "fixed epochs" in gaps[4].note
 
 
 def test_fit_suite_long_tail_set_is_a_zipf_sub_sample():

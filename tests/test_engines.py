@@ -299,7 +299,11 @@ def test_tfidf_engines_share_the_features_of_one_data_set(ds, linear):
         (TfidfLinearConfig, {"hidden": -1}, "hidden must be >= 0; got -1"),
         (TfidfLinearConfig, {"max_epochs": 0}, "max_epochs must be a whole number >= 1; got 0"),
         (TfidfLinearConfig, {"batch_size": 0}, "batch_size must be a whole number >= 1; got 0"),
-        (TfidfLinearConfig, {"learning_rate": 0.0}, "learning_rate must be > 0; got 0.0"),
+        (
+            TfidfLinearConfig,
+            {"learning_rate": 0.0},
+            r"learning_rate must be > 0 \(or None\); got 0.0",
+        ),
         (TfidfLinearConfig, {"dropout": 1.0}, r"dropout must be in \[0, 1\); got 1.0"),
     ],
 )

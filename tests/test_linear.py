@@ -32,6 +32,7 @@ def test_fit_records_how_it_stopped(engine):
         # stopped `patience` epochs after the last improvement
         assert info["epochs"] >= info["best_epoch"] + 1
     assert info["train_loss"] > 0 and info["validation_loss"] > 0
+    assert (info["solver"], info["learning_rate"]) == ("sgd", 6.0)
     n_train = len(engine.dataset.labels_of("train"))
     assert info["batch_size"] == HeadConfig().batch_for(n_train) < n_train / 19
 
@@ -48,12 +49,13 @@ def test_best_epoch_is_restored_and_stopped_on_its_own_weighted_loss(ds, engine,
 
 
 def test_restored_epoch_is_the_best_of_those_run(ds):
-    capped = TfidfLinearEngine(TfidfLinearConfig(max_epochs=6, patience=100)).prepare(ds)
+    stop = dict(patience=100)
+    capped = TfidfLinearEngine(TfidfLinearConfig(max_epochs=6, **stop)).prepare(ds)
     # a fit capped at n epochs returns the best of its first n epochs, and those epochs are
     # the first n of the longer fit (same seed, same shuffles, same decay)
     best_of_first = []
     for n in range(1, 7):
-        config = TfidfLinearConfig(max_epochs=n, patience=100)
+        config = TfidfLinearConfig(max_epochs=n, **stop)
         short = TfidfLinearEngine(config).prepare(ds)
         best_of_first.append(_validation_loss(ds, short.fit_predict(seed=0).validation_logits))
     out = capped.fit_predict(seed=0)
@@ -107,7 +109,7 @@ def test_l2_penalty_shrinks_the_weights():
     y = (X[:, 0] > 0).astype(int)
     norms = {}
     for C in (0.01, None):
-        config = HeadConfig(C=C, max_epochs=10, patience=100, learning_rate=0.1)
+        config = HeadConfig(C=C, max_epochs=10, learning_rate=0.1)
         out = _dense_fit(X, y, slice(None), slice(0, 50), slice(None), config)
         norms[C] = np.abs(out.test_logits).mean()
     assert norms[0.01] < 0.5 * norms[None]
@@ -137,7 +139,11 @@ def test_legacy_is_the_fixed_schedule_and_records_its_validation_loss(ds):
         ({"tol": 1}, r"tol must be in \[0, 1\)"),
         ({"momentum": 1}, r"momentum must be in \[0, 1\)"),
         ({"lr_decay": 0}, r"lr_decay must be in \(0, 1\]"),
-        ({"optimizer": "lbfgs"}, "optimizer must be 'adam' or 'sgd'"),
+        ({"optimizer": "lbfgs"}, "optimizer must be one of 'sgd', 'saga', 'adam'"),
+        ({"optimizer": "saga", "hidden": 8}, "an MLP head .hidden=8. needs optimizer='sgd'"),
+        ({"stop": "loss"}, "stop must be one of 'converged', 'validation', 'epochs'"),
+        ({"stop": "converged", "patience": 3}, "patience applies to stop='validation' only"),
+        ({"learning_rate": 0}, r"learning_rate must be > 0 \(or None\)"),
         ({"drw_learning_rate_factor": 0}, r"drw_learning_rate_factor must be in \(0, 1\]"),
     ],
 )
@@ -150,6 +156,111 @@ def test_epochs_is_a_deprecated_alias_of_max_epochs():
     with pytest.warns(DeprecationWarning, match="max_epochs"):
         cfg = TfidfLinearConfig(epochs=4)
     assert cfg.max_epochs == 4 and cfg.epochs is None
+
+
+@pytest.mark.parametrize("flag, stop", [(True, "validation"), (False, "epochs")])
+def test_early_stopping_is_a_deprecated_alias_of_stop(flag, stop):
+    with pytest.warns(DeprecationWarning, match="stop="):
+        cfg = HeadConfig(early_stopping=flag)
+    assert cfg.stop == stop and cfg.early_stopping is None
+
+
+# --------------------------------------------------------------------------------------------
+# the SAGA solver: the objective of LogisticRegression, solved to its optimum
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def converged(ds):
+    return TfidfLinearEngine(TfidfLinearConfig.converged()).prepare(ds)
+
+
+def test_converged_preset_trains_saga_to_its_optimum(converged):
+    cfg = converged.config
+    assert (cfg.optimizer, cfg.stop, cfg.C, cfg.stop_tol) == ("saga", "converged", 10.0, 0.01)
+    info = converged.fit_predict(seed=0).info
+    assert info["stop_reason"] == "converged" and info["solver"] == "saga"
+    # no epoch is restored: the fit returns the last one, where it converged
+    assert 1 <= info["best_epoch"] == info["epochs"] < cfg.max_epochs
+    assert info["train_loss"] > 0 and info["validation_loss"] > 0
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_saga_reaches_the_logistic_regression_optimum(ds, alpha):
+    from sklearn.linear_model import LogisticRegression
+
+    from weightlab.engines.tfidf import tfidf_features
+
+    f = tfidf_features(ds)
+    y = ds.labels_of("train")
+    weight = weights_from_counts(ds.train_counts, alpha=alpha)
+    # the same objective, C * sum(w_i CE_i) + |W|^2 / 2, solved tightly by both
+    reference = LogisticRegression(
+        C=1.0, tol=1e-8, max_iter=5000, class_weight=dict(enumerate(weight))
+    ).fit(f.train, y)
+    config = HeadConfig.converged(C=1.0, tol=1e-4, max_epochs=2000)
+    out = fit_head(
+        f.train, y, f.validation, ds.labels_of("validation"), f.test,
+        n_classes=ds.n_classes, loss_fn=make_loss(weight if alpha else None), config=config,
+        progress=False,
+    )  # fmt: skip
+    assert out.info["stop_reason"] == "converged"
+    ours = torch.softmax(torch.from_numpy(out.test_logits), 1).numpy()
+    np.testing.assert_allclose(ours, reference.predict_proba(f.test), atol=2e-3)
+
+
+def test_saga_returns_uncentred_parameters_that_give_its_logits(ds, engine):
+    from weightlab.engines.linear import train_head
+
+    f = engine.features
+    fit = train_head(
+        ds, (f.train, f.validation, f.test), config=HeadConfig.converged(max_epochs=3),
+        progress=False,
+    )  # fmt: skip
+    W, b = (p.numpy() for p in fit.parameters)
+    np.testing.assert_allclose(f.test @ W + b, fit.test_logits, rtol=1e-4, atol=1e-4)
+
+
+def test_saga_step_follows_the_weighted_curvature(ds, converged):
+    plain = converged.fit_predict(seed=0).info["learning_rate"]
+    weighted = converged.fit_predict(
+        class_weight=weights_from_counts(ds.train_counts, alpha=1.0), seed=0
+    ).info["learning_rate"]
+    explicit = TfidfLinearConfig.converged(learning_rate=3.0, max_epochs=1)
+    assert plain != weighted
+    assert TfidfLinearEngine(explicit).prepare(ds).fit_predict(seed=0).info["learning_rate"] == 3
+
+
+def test_saga_is_deterministic_and_safe_to_run_side_by_side(ds, converged):
+    from weightlab.runs import train_runs
+
+    assert converged.concurrent_fits
+    a, b = converged.fit_predict(seed=2), converged.fit_predict(seed=2)
+    np.testing.assert_array_equal(a.test_logits, b.test_logits)
+    runs = {
+        n: train_runs(ds, engine=converged, alphas=(0.0, 1.0), n_jobs=n, progress=False)
+        for n in (1, 2)
+    }
+    for one, other in zip(runs[1], runs[2], strict=True):
+        np.testing.assert_array_equal(one.test_logits, other.test_logits)
+
+
+def test_saga_refuses_resampling(ds, converged):
+    from weightlab.remedies import Remedy
+
+    with pytest.raises(ValueError, match="re-sampling draws rows with replacement"):
+        converged.fit_predict(remedy=Remedy("resample", 1.0), seed=0)
+
+
+def test_the_safeguard_drops_momentum_then_shrinks_the_step():
+    from weightlab.engines.linear import _slow_down
+
+    w = torch.nn.Parameter(torch.zeros(3))
+    opt = torch.optim.SGD([w], lr=2.0, momentum=0.9, nesterov=True)
+    _slow_down(opt, 0.5)
+    assert opt.param_groups[0]["momentum"] == 0 and opt.param_groups[0]["lr"] == 2.0
+    _slow_down(opt, 0.5)
+    assert opt.param_groups[0]["lr"] == 1.0
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ question: the representation is the same for every run, only the loss changes.
   keyed by the model's identity, ``max_length``, ``pooling``, ``normalize`` and the data's
   fingerprint (:mod:`weightlab.cache`).
 - :class:`EncoderProbeEngine` trains the head with the same code, weighting, logit-adjusted
-  loss, L2 penalty and early stopping as ``tfidf-linear``
+  loss, L2 penalty, solver and stopping rule as ``tfidf-linear``
   (:func:`weightlab.engines.linear.fit_head`).
 
 Pooling

@@ -378,7 +378,9 @@ class TfidfLinearConfig(HeadConfig):
 
     The training fields (``C``, ``max_epochs``, ``patience``, ...) are those of
     :class:`~weightlab.engines.linear.HeadConfig`: an L2 penalty with scikit-learn's ``C``,
-    and early stopping on the run's own validation loss with the best epoch restored.
+    and early stopping on the run's own validation loss with the best epoch restored;
+    :meth:`~weightlab.engines.linear.HeadConfig.converged` solves the same objective with SAGA
+    to its optimum instead.
     """
 
     features: TfidfConfig = field(default_factory=TfidfConfig)
@@ -390,7 +392,7 @@ class TfidfLinearEngine(_TfidfEngine):
     The sparse product ``X @ W`` runs in torch's CSR kernel (its gradient in scipy's) inside
     a torch autograd function (no dense feature matrix is ever built); optimiser: SGD with
     Nesterov momentum and the L2 penalty; stopped on the run's own validation loss
-    (:mod:`weightlab.engines.linear`).
+    (:mod:`weightlab.engines.linear`; ``TfidfLinearConfig.converged()``: SAGA to the optimum).
     The shuffled batches of each epoch depend only on the seed, so they are built once and
     reused by every fit of a sweep.
     """
