@@ -65,7 +65,7 @@ def test_report_table_json_and_files(tmp_path):
 
 def test_sweep_figures(sweep, ds):
     figures, runs = sweep
-    assert [f.target for f in figures] == [1, 1]
+    assert [f.target for f in figures] == [1, 1, 1]
     assert figures[0].unit == "x" and figures[0].measured > 0
     assert "logistic regression" in figures[0].note
     assert [r.alpha for r in runs] == [0.0, 0.5, 1.0]
@@ -77,6 +77,12 @@ def test_sweep_figures(sweep, ds):
     lr = train_run(TfidfLogRegEngine().prepare(ds), seed=0, progress=False)
     gap = 100 * (runs[0].scores.overall["accuracy"] - lr.scores.overall["accuracy"])
     assert figures[1].measured == pytest.approx(gap)
+    # the converged() sweep, timed against the same logistic regression, as information
+    solved = figures[2]
+    assert "converged()" in solved.what and solved.threshold is None and solved.measured > 0
+    solved_s = float(re.findall(r"sweep ([\d.]+) s", solved.note)[0])
+    assert (solved_s - r) / (lr_s + r) <= solved.measured <= (solved_s + r) / (lr_s - r)
+    assert len(re.findall(r"\d+", solved.note.split("epochs ")[1].split(";")[0])) == 3
 
 
 def test_latency_figures(sweep, ds):
