@@ -385,3 +385,34 @@ def test_jobs_reach_reproduce(monkeypatch):
         with pytest.raises(SystemExit):
             main(["reproduce", *argv])
         assert seen["n_jobs"] == expected
+
+
+def test_stop_converged_reaches_the_head_engines(monkeypatch, capsys):
+    import sys
+
+    from weightlab.engines.encoder import EncoderProbeEngine
+    from weightlab.engines.tfidf import TfidfLinearConfig, TfidfLinearEngine
+
+    rep = sys.modules["weightlab.reproduce"]
+    seen = {}
+
+    def fake(data, **kwargs):
+        seen.update(kwargs)
+        raise SystemExit(0)  # stop before anything is trained or written
+
+    monkeypatch.setattr(rep, "reproduce", fake)
+    with pytest.raises(SystemExit):
+        main(["reproduce", "--stop", "converged"])
+    assert isinstance(seen["engine"], TfidfLinearEngine)
+    assert seen["engine"].config == TfidfLinearConfig.converged()
+    with pytest.raises(SystemExit):
+        main(["reproduce", "--engine", "encoder-probe", "--stop", "converged"])
+    assert isinstance(seen["engine"], EncoderProbeEngine)
+    assert (seen["engine"].config.optimizer, seen["engine"].config.stop) == ("saga", "converged")
+    for argv in ([], ["--stop", "validation"]):
+        with pytest.raises(SystemExit):
+            main(["reproduce", *argv])
+        assert seen["engine"] == "tfidf-linear"  # the default engine, default config
+    # an option the engine cannot use is an error, not ignored
+    assert main(["reproduce", "--engine", "transformer", "--stop", "converged"]) == 2
+    assert "--stop applies to --engine tfidf-linear or encoder-probe" in capsys.readouterr().err

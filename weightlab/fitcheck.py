@@ -97,8 +97,11 @@ class FitCheck:
                 f"FIT CHECK FAILED: the unweighted model is {' and '.join(gaps)} below the "
                 "baseline. It looks under-fitted: it under-predicts rare classes, so a weighting "
                 "effect measured on it is not the accuracy / macro-F1 trade-off. Train it longer "
-                "or with other settings (its config: max_epochs, learning_rate, C, ...) before "
-                "reading the comparison."
+                "or with other settings before reading the comparison: a head engine "
+                "(tfidf-linear, encoder-probe) with TfidfLinearConfig.converged() / "
+                "EncoderProbeConfig.converged() (--stop converged), which solves the "
+                "baseline's own objective to its optimum; any engine with its config "
+                "(max_epochs, learning_rate, C, ...)."
             )
         if self.baseline_converged is False:
             verdict += (
