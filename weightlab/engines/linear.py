@@ -760,7 +760,8 @@ class _Saga:
     ``i`` is ``f_i = scale * w_i * loss_i`` (``scale`` = n / total weight, so that the mean of
     the ``f_i`` is the run's weighted mean loss); the table keeps ``d f_i / d logits_i``.
     A step's gradient is the batch's new gradients minus their stored ones (mean over the
-    batch) plus the table's average, in the centred coordinates of ``_fit_head``.
+    batch) plus the table's average, in the centred coordinates of ``_fit_head``. The table
+    holds training rows x classes float32 numbers: 26 MB for 58K documents and 113 classes.
     """
 
     def __init__(self, X, y, loss_fn, scale: float, shift):
