@@ -253,13 +253,13 @@ def test_saga_refuses_resampling(ds, converged):
 
 
 def test_the_safeguard_drops_momentum_then_shrinks_the_step():
-    from weightlab.engines.linear import _slow_down
+    from weightlab.engines.saga import slow_down
 
     w = torch.nn.Parameter(torch.zeros(3))
     opt = torch.optim.SGD([w], lr=2.0, momentum=0.9, nesterov=True)
-    _slow_down(opt, 0.5)
+    slow_down(opt, 0.5)
     assert opt.param_groups[0]["momentum"] == 0 and opt.param_groups[0]["lr"] == 2.0
-    _slow_down(opt, 0.5)
+    slow_down(opt, 0.5)
     assert opt.param_groups[0]["lr"] == 1.0
 
 

@@ -257,18 +257,20 @@ def _code_digest(engine: Engine) -> str:
 
     The engine's module, the engine base class, the losses and weights, the remedies, this
     module (which builds each run's weights) and the shared head training of
-    :mod:`weightlab.engines.linear` (used by the TF-IDF engines).
+    :mod:`weightlab.engines.linear` and its SAGA solver :mod:`weightlab.engines.saga` (used by
+    the head engines).
     """
     import hashlib
     import sys
     from pathlib import Path
 
     from weightlab import remedies, weights
-    from weightlab.engines import base, linear
+    from weightlab.engines import base, linear, saga
 
     h = hashlib.sha256()
     here = sys.modules[__name__]  # _fit builds the class weights of every run
-    for module in (sys.modules[type(engine).__module__], base, weights, linear, remedies, here):
+    modules = (sys.modules[type(engine).__module__], base, weights, linear, saga, remedies, here)
+    for module in modules:
         path = getattr(module, "__file__", None)
         if path:
             h.update(Path(path).read_bytes())

@@ -21,39 +21,14 @@ Without a validation split the fit runs ``max_epochs`` (``"no validation split"`
 
 ``stop="converged"``: when the largest change of a coefficient over an epoch is below ``tol``
 (0.01) times the largest coefficient (scikit-learn's ``saga`` rule), or at ``max_epochs``.
-The result is the optimum of the run's own objective: the same rule for every run, and
-independent of the path to it. With the SAGA solver below this is :meth:`HeadConfig.converged`.
-Why it exists: the minimum of the validation log-loss can come before the rare classes are
-fitted. On the fit suite's 58K corpus with cleaner labels, fits stopped there had macro F1
-0.17-0.19 (SGD, SAGA) against the logistic regression's 0.22 on the same features; SAGA
-trained on to the optimum of the same objective reaches 0.22 (``weightlab bench --fit``).
+The result is the optimum of the run's own objective, whatever the path to it. With the
+SAGA solver (:mod:`weightlab.engines.saga`) this is :meth:`HeadConfig.converged`. Why: the
+minimum of the validation log-loss can come before the rare classes are fitted (the fit
+suite's 58K corpus with cleaner labels: macro F1 0.17-0.19 stopped there, SGD or SAGA,
+against the logistic regression's 0.22; SAGA trained to the optimum reaches 0.22).
 
 ``stop="epochs"`` runs ``max_epochs`` (``"fixed epochs"``); :meth:`HeadConfig.legacy` is
 weightlab 0.1's fixed schedule, which under-fits real narratives.
-
-The SAGA solver (``optimizer="saga"``)
---------------------------------------
-Mini-batch SAGA (Defazio et al. 2014), the variance-reduced gradient that scikit-learn's
-``saga`` solver uses one example at a time: every example's gradient with respect to its
-logits is kept in a table, and each step uses the batch's new gradients minus their stored
-ones plus the table's average. Its steps need not shrink to zero as SGD's must, so it
-converges on the penalised objective itself, at about SGD's cost per epoch. Three choices
-make it fast and stable on every set of the fit suite, not only the one it was tried on:
-
-1. **Centred features.** TF-IDF rows are all non-negative: their mean is the largest direction
-   of the data (on the 58K corpus the top eigenvalue of ``X^T X / n`` is nearly 4x that of
-   the centred rows), and the step must be small enough for it. The model is fitted as
-   ``(x - mean) W + b`` (a rank-one correction; no dense copy) and returned as
-   ``x W + (b - mean W)``: the same objective and predictions, better-conditioned steps.
-2. **A step from the data's curvature**, not a learning rate tuned on one corpus:
-   ``2 / lambda``, ``lambda`` the largest eigenvalue of the centred, weighted second moment
-   ``X^T diag(w) X / n`` (``scipy.sparse.linalg.eigsh``, per fit, so it follows the class
-   weights) plus the largest single example's share of a batch (:func:`_curvature`). The
-   bias steps as a constant feature. Nesterov momentum 0.9 (torch's fused SGD applies it).
-3. **A safeguard.** After an epoch whose objective (the epoch's weighted mean loss plus the
-   penalty) did not go down, the momentum is dropped, and after any later one the step is
-   halved (``lr_decay``). On the 58K corpora it never fires; on 2K documents (batches of 70)
-   and on small data weighted with alpha 1, SAGA with momentum oscillated without it.
 
 The schedule scales with the data: an epoch has at least ``min_batches`` optimiser steps
 (the batch shrinks on small data sets, never below 16): 1,000 training documents get 20
@@ -74,6 +49,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from weightlab import _validate
+from weightlab.engines.saga import SAGA_STEP, GradientTable, curvature, example_weights, slow_down
 
 __all__ = ["BatchStore", "HeadConfig", "HeadFit", "fit_head", "train_head"]
 
@@ -94,9 +70,8 @@ class HeadConfig:
     """
 
     hidden: int = 0  # 0: softmax regression; > 0: linear -> ReLU -> Linear MLP
-    # "sgd": Nesterov momentum. "saga": variance-reduced, converges on the penalised objective
-    # (softmax regression only, no re-sampling; see converged()). "adam": 0.1's optimiser,
-    # which gave every rare n-gram a large step.
+    # "sgd": Nesterov momentum. "saga": to the penalised optimum (softmax regression, no
+    # re-sampling; see converged()). "adam": 0.1's, a large step for every rare n-gram.
     optimizer: str = "sgd"
     # None: saga 2 / (the data's curvature) (measured per fit), sgd 6.0 (TF-IDF rows have unit
     # norm), adam 0.05. A number is the step itself.
@@ -106,23 +81,20 @@ class HeadConfig:
     # restored; "converged": the coefficients stopped moving (tol); "epochs": max_epochs
     stop: str = "validation"
     # Inverse L2 strength as in LogisticRegression (None: no penalty). 30 matched or beat 10
-    # and 100 on the fit suite with stop="validation" (weightlab bench --fit,
-    # docs/benchmarks.md); converged() uses tfidf-logreg's 10.
+    # and 100 on the fit suite (bench --fit); converged() uses tfidf-logreg's 10.
     C: float | None = 30.0
-    # stop="converged": largest coefficient change over an epoch / largest coefficient
-    # (scikit-learn's saga rule; default 0.01). stop="validation": relative improvement of
-    # the validation loss that counts (default 0: on a 113-class corpus it is flat for many
-    # epochs while the rare classes are still being fitted).
+    # converged: largest coefficient change in an epoch / largest coefficient (sklearn's saga
+    # rule; default 0.01). validation: relative improvement that counts (default 0: on 113
+    # classes the loss is flat for many epochs while the rare classes are being fitted).
     tol: float | None = None
     # stop="validation" only: epochs without improvement before stopping (default 5).
     patience: int | None = None
     batch_size: int = 1024  # largest batch; fewer optimiser steps over the dense weights
     min_batches: int = 20  # at least this many steps an epoch (smaller batches on small data)
     momentum: float = 0.9  # Nesterov, sgd and saga
-    # < 1: after an epoch without improvement, stop="converged": drop the momentum (the
-    # first time), then multiply the step by this; stop="validation": multiply the step by
-    # this (ReduceLROnPlateau on the validation loss). None: 0.5 with stop="converged" (the
-    # safeguard that keeps SAGA stable on small or heavily weighted data), 1 (off) otherwise.
+    # < 1: after an epoch without improvement, converged: drop the momentum (first), then
+    # multiply the step by this; validation: multiply it (ReduceLROnPlateau). None: 0.5 when
+    # converged (keeps SAGA stable on small or heavily weighted data), 1 (off) otherwise.
     lr_decay: float | None = None
     dropout: float = 0.0  # on the hidden layer only
     # Deferred re-weighting (remedy "drw"): the weighted second stage starts from the
@@ -460,13 +432,11 @@ def fit_head(
     Returns
     -------
     HeadFit
-        ``info`` holds ``epochs`` (run), ``best_epoch`` (the epoch returned: the last one
-        unless ``stop="validation"`` restored an earlier one), ``stop_reason``
-        (``"converged"``, ``"criterion"``, ``"cap"``, ``"fixed epochs"`` or ``"no validation
-        split"``), ``train_loss`` and ``validation_loss`` (the run's own loss, without the L2
-        term, of the returned epoch), ``solver``, ``learning_rate`` (the step used),
-        ``batch_size`` and ``fit_seconds``; ``parameters`` the trained tensors (the
-        uncentred weights and bias of a softmax regression).
+        ``info``: ``epochs`` (run), ``best_epoch`` (returned), ``stop_reason``
+        (``"converged"``, ``"criterion"``, ``"cap"``, ``"fixed epochs"``, ``"no validation
+        split"``), ``train_loss`` and ``validation_loss`` (the run's own loss without L2, of
+        the returned epoch), ``solver``, ``learning_rate`` (the step), ``batch_size``,
+        ``fit_seconds``; ``parameters``: the trained tensors (uncentred).
     """
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=np.float64)
@@ -532,7 +502,7 @@ def _fit_head(
     bias = nn.Parameter(torch.zeros(n_classes))
     penalised = [weight] + ([head[2].weight] if head is not None else [])
     free = [bias] + ([head[2].bias] if head is not None else [])
-    example_weight = _example_weights(loss_fn, y)
+    example_weight = example_weights(loss_fn, y)
     weighted = getattr(loss_fn, "weight", None) is not None
     total_weight = float(example_weight.sum())
     # 1) SAGA fits (x - mean) W + b: ``shift`` is the mean row (zeros for the other solvers)
@@ -540,7 +510,7 @@ def _fit_head(
     saga = None
     if solver == "saga":
         shift = torch.from_numpy(np.asarray(X.sum(axis=0), dtype=np.float32).ravel() / n)
-        saga = _Saga(X, y, loss_fn, n / total_weight, shift)
+        saga = GradientTable(X, y, loss_fn, n / total_weight, shift)
     if init:
         with torch.no_grad():
             for p, start in zip(penalised + free, init, strict=True):
@@ -554,12 +524,12 @@ def _fit_head(
         lr = cfg.learning_rate
     elif solver == "saga":
         omega = n * example_weight / total_weight
-        lr = _SAGA_STEP / _curvature(X, shift.numpy(), omega, cfg.batch_for(n))
+        lr = SAGA_STEP / curvature(X, shift.numpy(), omega, cfg.batch_for(n))
     else:
         lr = 6.0 if solver == "sgd" else 0.05
     lr *= step_factor
-    # 3) the bias is a constant feature (curvature 1): the same rule gives it _SAGA_STEP
-    bias_lr = min(lr, _SAGA_STEP * step_factor) if solver == "saga" else lr
+    # 3) the bias is a constant feature (curvature 1): the same rule gives it SAGA_STEP
+    bias_lr = min(lr, SAGA_STEP * step_factor) if solver == "saga" else lr
     decay = cfg.lr_decay
     if decay is None:
         decay = 0.5 if cfg.stop == "converged" else 1.0
@@ -661,7 +631,7 @@ def _fit_head(
                 scale = max(float(a.abs().max()) for a in after)
                 objective = train_loss + l2 * float(weight.detach().square().sum()) / 2
                 if objective >= lowest and decay < 1:
-                    _slow_down(opt, decay)
+                    slow_down(opt, decay)
                 lowest = min(lowest, objective)
                 if change <= cfg.stop_tol * scale:
                     stop_reason = "converged"
@@ -708,129 +678,6 @@ def _fit_head(
         },
         parameters=tuple(p.detach().clone() for p in penalised + free),
     )
-
-
-#: SAGA's step times the curvature of :func:`_curvature` (with momentum 0.9 and the step
-#: halved after an epoch that did not lower the objective; see the module docstring).
-_SAGA_STEP = 2.0
-
-
-def _curvature(X, shift: np.ndarray, omega: np.ndarray, batch: int) -> float:
-    """The curvature SAGA's step is set from, for batches of ``batch`` rows.
-
-    ``lambda + (n - b) / (b (n - 1)) * max_i omega_i |x_i - shift|^2``: the largest
-    eigenvalue of ``(X - shift)^T diag(omega) (X - shift) / n`` (the weighted mean loss of a
-    softmax regression curves at most half as much along its steepest direction) plus the
-    largest single example's, shrunk by the batch (Gazagnadou et al. 2019, "Optimal mini-batch
-    and step sizes for SAGA"): on small data sets the batch is small and one heavy example
-    moves a step. ``eigsh`` (ARPACK) from a fixed start vector: deterministic, about 20
-    products with ``X`` and ``X^T``.
-    """
-    from scipy.sparse.linalg import LinearOperator, eigsh
-
-    n, d = X.shape
-    # float32 like X: a float64 vector would make scipy copy X to float64 at every product
-    shift = shift.astype(np.float32)
-    omega = np.asarray(omega, dtype=np.float32)
-
-    def gram(v):
-        v = np.asarray(v, dtype=np.float32).ravel()
-        u = omega * (X @ v - shift @ v)
-        return (X.T @ u - shift * u.sum()) / n
-
-    if d == 1:
-        top = float(gram(np.ones(1))[0])
-    else:
-        op = LinearOperator((d, d), matvec=gram, dtype=np.float32)
-        v0 = np.ones(d, np.float32)
-        top = float(eigsh(op, k=1, which="LA", tol=1e-2, v0=v0, return_eigenvectors=False)[0])
-    squares = X.multiply(X).sum(axis=1) if sp.issparse(X) else np.square(X).sum(axis=1)
-    norms = np.asarray(squares).ravel() - 2 * (X @ shift) + shift @ shift
-    single = float(np.max(omega * norms)) if n else 0.0
-    batch = min(batch, n)
-    noise = (n - batch) / (batch * max(n - 1, 1)) * single
-    return max(top + noise, 1e-12)
-
-
-class _Saga:
-    """Mini-batch SAGA's table of per-example gradients and its average.
-
-    Written here because neither torch nor scikit-learn has a mini-batch SAGA over a torch
-    loss (scikit-learn's ``saga`` is per example and cross-entropy only). The loss of example
-    ``i`` is ``f_i = scale * w_i * loss_i`` (``scale`` = n / total weight, so that the mean of
-    the ``f_i`` is the run's weighted mean loss); the table keeps ``d f_i / d logits_i``.
-    A step's gradient is the batch's new gradients minus their stored ones (mean over the
-    batch) plus the table's average, in the centred coordinates of ``_fit_head``. The table
-    holds training rows x classes float32 numbers: 26 MB for 58K documents and 113 classes.
-    """
-
-    def __init__(self, X, y, loss_fn, scale: float, shift):
-        self.X, self.loss_fn, self.scale, self.shift = X, loss_fn, scale, shift
-        self.y = np.asarray(y, dtype=np.int64)
-        self.n = X.shape[0]
-
-    def _per_example(self, logits, y):
-        import torch
-
-        logits = logits.detach().requires_grad_(True)
-        loss = self.loss_fn(logits, y)
-        # the mean loss divides by the batch's weight: undo it to get each f_i's gradient
-        total = float(_example_weights(self.loss_fn, y.numpy()).sum())
-        (grad,) = torch.autograd.grad(loss * (total * self.scale), logits)
-        return grad, loss.detach()
-
-    def _product(self, Xb, grad):
-        import torch
-
-        return torch.from_numpy(np.asarray(Xb.T @ grad.numpy(), dtype=np.float32))
-
-    def start(self, forward):
-        """Fill the table at the starting parameters (one pass over the training rows)."""
-        import torch
-
-        with torch.no_grad():
-            logits = forward(self.X)
-        self.table, _ = self._per_example(logits, torch.from_numpy(self.y))
-        self.mean_W = self._product(self.X, self.table) / self.n  # uncentred
-        self.mean_b = self.table.sum(0) / self.n
-
-    def gradient(self, logits, y, rows, Xb, weight, bias):
-        """Set ``weight.grad`` and ``bias.grad`` for the batch ``rows``; return its mean loss."""
-        import torch
-
-        rows = torch.from_numpy(np.asarray(rows))
-        grad, loss = self._per_example(logits, y)
-        delta = grad - self.table[rows]
-        delta_b = delta.sum(0)
-        raw = self._product(Xb, delta)
-        m = Xb.shape[0]
-        step_b = delta_b / m + self.mean_b
-        # (X_b - shift)^T delta / m + mean, centred with one rank-one correction
-        grad_W = torch.add(self.mean_W, raw, alpha=1.0 / m)
-        weight.grad = grad_W.addr_(self.shift, step_b, alpha=-1.0)
-        bias.grad = step_b
-        self.mean_W.add_(raw, alpha=1.0 / self.n)
-        self.mean_b.add_(delta_b, alpha=1.0 / self.n)
-        self.table[rows] = grad
-        return loss
-
-
-def _slow_down(opt, decay: float) -> None:
-    """After an epoch that did not lower the objective: drop the momentum, then shrink the step.
-
-    Written here because torch's ``ReduceLROnPlateau`` only scales the learning rate. With
-    SAGA, momentum is what goes unstable first (heavily weighted examples in small batches):
-    plain SAGA at the same step converged where halving the step with momentum kept stalled
-    short of the optimum. Once there is no momentum, the step is multiplied by ``decay``.
-    """
-    groups = opt.param_groups
-    if any(g.get("momentum", 0) for g in groups):
-        for g in groups:
-            g["momentum"], g["nesterov"] = 0.0, False
-        opt.state.clear()
-        return
-    for g in groups:
-        g["lr"] *= decay
 
 
 def _epoch_orders(n: int, seed: int, sample_weight: np.ndarray | None):
@@ -951,11 +798,3 @@ def train_head(
         sample_weight=resample_weights(dataset.train_counts, y_train, q=q),
         stop_loss=make_loss(implied, log_prior=prior, tau=tau),
     )
-
-
-def _example_weights(loss_fn, y) -> np.ndarray:
-    """Weight of every training example under ``loss_fn`` (1 each when unweighted)."""
-    w = getattr(loss_fn, "weight", None)
-    if w is None:
-        return np.ones(len(y))
-    return w.detach().numpy()[np.asarray(y)]
