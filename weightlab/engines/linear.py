@@ -595,7 +595,7 @@ def _fit_head(
     for epoch in range(1, cfg.max_epochs + 1):
         order = next(draw)
         yp = y_t[torch.from_numpy(order)]
-        before = coefficients()
+        before = coefficients() if cfg.stop == "converged" else None
         train_loss, seen = 0.0, 0
         for b, Xb in enumerate(batches.epoch(seed, epoch, size, order, sampler=drawn)):
             lo = b * size
