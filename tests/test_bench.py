@@ -77,12 +77,13 @@ def test_sweep_figures(sweep, ds):
     lr = train_run(TfidfLogRegEngine().prepare(ds), seed=0, progress=False)
     gap = 100 * (runs[0].scores.overall["accuracy"] - lr.scores.overall["accuracy"])
     assert figures[1].measured == pytest.approx(gap)
-    # the converged() sweep, timed against the same logistic regression, as information
-    solved = figures[2]
-    assert "converged()" in solved.what and solved.threshold is None and solved.measured > 0
-    solved_s = float(re.findall(r"sweep ([\d.]+) s", solved.note)[0])
-    assert (solved_s - r) / (lr_s + r) <= solved.measured <= (solved_s + r) / (lr_s - r)
-    assert len(re.findall(r"\d+", solved.note.split("epochs ")[1].split(";")[0])) == 3
+    assert len(re.findall(r"\d+", figures[0].note.split("epochs ")[1].split(";")[0])) == 3
+    # the early_stopped() sweep, timed against the same logistic regression, as information
+    stopped = figures[2]
+    assert "early_stopped()" in stopped.what and stopped.threshold is None
+    stopped_s = float(re.findall(r"sweep ([\d.]+) s", stopped.note)[0])
+    assert (stopped_s - r) / (lr_s + r) <= stopped.measured <= (stopped_s + r) / (lr_s - r)
+    assert len(re.findall(r"\d+", stopped.note.split("epochs ")[1].split(";")[0])) == 3
 
 
 def test_latency_figures(sweep, ds):
@@ -199,13 +200,13 @@ def test_fit_suite_figures_per_data_set():
     assert [f.target for f in figures] == [7] * 7
     reference, *gaps = figures
     assert reference.threshold is None and "tfidf-logreg" in reference.what
-    assert "converged()" in reference.note
+    assert "early_stopped()" in reference.note
     assert [f.threshold for f in gaps] == [-1.0, -0.01] * 3
     variants = [f.what.split("tfidf-linear ")[1].split(" minus")[0] for f in gaps]
-    assert variants == ["default"] * 2 + ["converged()"] * 2 + ["legacy()"] * 2
+    assert variants == ["default"] * 2 + ["early_stopped()"] * 2 + ["legacy()"] * 2
     assert all(f.better == "higher" and math.isfinite(f.measured) for f in gaps)
-    assert "criterion" in gaps[0].note and "sgd step 6" in gaps[0].note
-    assert "converged, saga step" in gaps[2].note and "fixed epochs" in gaps[4].note
+    assert "converged, saga step" in gaps[0].note and "sgd step 6" in gaps[2].note
+    assert re.search(r"\((criterion|cap), sgd", gaps[2].note) and "fixed epochs" in gaps[4].note
 
 
 def test_fit_suite_long_tail_set_is_a_zipf_sub_sample():

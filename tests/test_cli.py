@@ -409,10 +409,12 @@ def test_stop_converged_reaches_the_head_engines(monkeypatch, capsys):
         main(["reproduce", "--engine", "encoder-probe", "--stop", "converged"])
     assert isinstance(seen["engine"], EncoderProbeEngine)
     assert (seen["engine"].config.optimizer, seen["engine"].config.stop) == ("saga", "converged")
-    for argv in ([], ["--stop", "validation"]):
-        with pytest.raises(SystemExit):
-            main(["reproduce", *argv])
-        assert seen["engine"] == "tfidf-linear"  # the default engine, default config
+    with pytest.raises(SystemExit):
+        main(["reproduce"])
+    assert seen["engine"] == "tfidf-linear"  # the default engine, default config
+    with pytest.raises(SystemExit):
+        main(["reproduce", "--stop", "validation"])
+    assert seen["engine"].config == TfidfLinearConfig.early_stopped()
     # an option the engine cannot use is an error, not ignored
     assert main(["reproduce", "--engine", "transformer", "--stop", "converged"]) == 2
     assert "--stop applies to --engine tfidf-linear or encoder-probe" in capsys.readouterr().err

@@ -15,7 +15,8 @@ def ds():
 
 @pytest.fixture(scope="module")
 def engine(ds):
-    return TfidfLinearEngine(TfidfLinearConfig()).prepare(ds)
+    """Stopped on the validation loss (SGD): the rule of MLP heads and re-sampling."""
+    return TfidfLinearEngine(TfidfLinearConfig.early_stopped()).prepare(ds)
 
 
 def _validation_loss(ds, logits, weight=None):
@@ -28,6 +29,7 @@ def test_fit_records_how_it_stopped(engine):
     info = engine.fit_predict(seed=0).info
     assert info["stop_reason"] in ("criterion", "cap")
     assert 1 <= info["best_epoch"] <= info["epochs"] <= HeadConfig().max_epochs
+    assert info["stop"] == "validation"
     if info["stop_reason"] == "criterion":
         # stopped `patience` epochs after the last improvement
         assert info["epochs"] >= info["best_epoch"] + 1
@@ -50,12 +52,12 @@ def test_best_epoch_is_restored_and_stopped_on_its_own_weighted_loss(ds, engine,
 
 def test_restored_epoch_is_the_best_of_those_run(ds):
     stop = dict(patience=100)
-    capped = TfidfLinearEngine(TfidfLinearConfig(max_epochs=6, **stop)).prepare(ds)
+    capped = TfidfLinearEngine(TfidfLinearConfig.early_stopped(max_epochs=6, **stop)).prepare(ds)
     # a fit capped at n epochs returns the best of its first n epochs, and those epochs are
     # the first n of the longer fit (same seed, same shuffles, same decay)
     best_of_first = []
     for n in range(1, 7):
-        config = TfidfLinearConfig(max_epochs=n, **stop)
+        config = TfidfLinearConfig.early_stopped(max_epochs=n, **stop)
         short = TfidfLinearEngine(config).prepare(ds)
         best_of_first.append(_validation_loss(ds, short.fit_predict(seed=0).validation_logits))
     out = capped.fit_predict(seed=0)
@@ -86,7 +88,7 @@ def test_patience_stops_before_the_cap():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(400, 20)).astype(np.float32)
     y = rng.integers(0, 3, size=400)
-    config = HeadConfig(patience=2, max_epochs=50, learning_rate=0.5)
+    config = HeadConfig.early_stopped(patience=2, max_epochs=50, learning_rate=0.5)
     out = _dense_fit(X, y, slice(0, 300), slice(300, None), slice(300, None), config)
     assert out.info["stop_reason"] == "criterion"
     assert out.info["epochs"] == out.info["best_epoch"] + 2 < 50
@@ -96,7 +98,7 @@ def test_without_a_validation_split_it_runs_to_the_cap():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(100, 5)).astype(np.float32)
     y = rng.integers(0, 2, size=100)
-    config = HeadConfig(max_epochs=4, learning_rate=0.1)
+    config = HeadConfig.early_stopped(max_epochs=4, learning_rate=0.1)
     out = _dense_fit(X, y, slice(None), slice(0, 0), slice(0, 10), config)
     assert out.info["stop_reason"] == "no validation split"
     assert out.info["epochs"] == 4 and out.info["validation_loss"] is None
@@ -139,10 +141,11 @@ def test_legacy_is_the_fixed_schedule_and_records_its_validation_loss(ds):
         ({"tol": 1}, r"tol must be in \[0, 1\)"),
         ({"momentum": 1}, r"momentum must be in \[0, 1\)"),
         ({"lr_decay": 0}, r"lr_decay must be in \(0, 1\]"),
-        ({"optimizer": "lbfgs"}, "optimizer must be one of 'sgd', 'saga', 'adam'"),
+        ({"optimizer": "lbfgs"}, "optimizer must be one of 'auto', 'saga', 'sgd', 'adam'"),
         ({"optimizer": "saga", "hidden": 8}, "an MLP head .hidden=8. needs optimizer='sgd'"),
-        ({"stop": "loss"}, "stop must be one of 'converged', 'validation', 'epochs'"),
+        ({"stop": "loss"}, "stop must be one of 'auto', 'converged', 'validation', 'epochs'"),
         ({"stop": "converged", "patience": 3}, "patience applies to stop='validation' only"),
+        ({"patience": 3}, "patience applies to stop='validation' only.*pass stop='validation'"),
         ({"learning_rate": 0}, r"learning_rate must be > 0 \(or None\)"),
         ({"drw_learning_rate_factor": 0}, r"drw_learning_rate_factor must be in \(0, 1\]"),
     ],
@@ -156,6 +159,34 @@ def test_epochs_is_a_deprecated_alias_of_max_epochs():
     with pytest.warns(DeprecationWarning, match="max_epochs"):
         cfg = TfidfLinearConfig(epochs=4)
     assert cfg.max_epochs == 4 and cfg.epochs is None
+
+
+@pytest.mark.parametrize(
+    "kwargs, resampling, solver, stop",
+    [
+        ({}, False, "saga", "converged"),
+        ({}, True, "sgd", "validation"),
+        ({"hidden": 8}, False, "sgd", "validation"),
+        ({"optimizer": "adam"}, False, "adam", "validation"),
+        ({"stop": "epochs"}, False, "saga", "epochs"),
+        ({"optimizer": "sgd", "stop": "converged"}, False, "sgd", "converged"),
+    ],
+)
+def test_auto_solver_and_stop(kwargs, resampling, solver, stop):
+    # the defaults solve a softmax regression to its optimum; an MLP head or re-sampling,
+    # which SAGA cannot train, get SGD stopped on the validation loss instead of an error
+    cfg = HeadConfig(**kwargs)
+    assert cfg.solver_for(resampling=resampling) == solver
+    assert cfg.stop_for(solver) == stop
+    assert HeadConfig().stop_for("saga") == HeadConfig.converged().stop_for("saga")
+
+
+def test_default_fit_is_the_converged_solver(ds):
+    default = TfidfLinearEngine().prepare(ds).fit_predict(seed=0)
+    solved = TfidfLinearEngine(TfidfLinearConfig.converged()).prepare(ds).fit_predict(seed=0)
+    np.testing.assert_array_equal(default.test_logits, solved.test_logits)
+    assert (default.info["solver"], default.info["stop"]) == ("saga", "converged")
+    assert default.info["stop_reason"] == "converged"
 
 
 @pytest.mark.parametrize("flag, stop", [(True, "validation"), (False, "epochs")])
@@ -177,7 +208,12 @@ def converged(ds):
 
 def test_converged_preset_trains_saga_to_its_optimum(converged):
     cfg = converged.config
-    assert (cfg.optimizer, cfg.stop, cfg.C, cfg.stop_tol) == ("saga", "converged", 10.0, 0.01)
+    assert (cfg.optimizer, cfg.stop, cfg.C, cfg.tol_for("converged")) == (
+        "saga",
+        "converged",
+        10.0,
+        0.01,
+    )
     info = converged.fit_predict(seed=0).info
     assert info["stop_reason"] == "converged" and info["solver"] == "saga"
     # no epoch is restored: the fit returns the last one, where it converged
@@ -198,7 +234,7 @@ def test_saga_reaches_the_logistic_regression_optimum(ds, alpha):
     reference = LogisticRegression(
         C=1.0, tol=1e-8, max_iter=5000, class_weight=dict(enumerate(weight))
     ).fit(f.train, y)
-    config = HeadConfig.converged(C=1.0, tol=1e-4, max_epochs=2000)
+    config = HeadConfig.converged(C=1.0, tol=1e-5, max_epochs=4000)
     out = fit_head(
         f.train, y, f.validation, ds.labels_of("validation"), f.test,
         n_classes=ds.n_classes, loss_fn=make_loss(weight if alpha else None), config=config,
@@ -252,14 +288,17 @@ def test_saga_refuses_resampling(ds, converged):
         converged.fit_predict(remedy=Remedy("resample", 1.0), seed=0)
 
 
-def test_the_safeguard_drops_momentum_then_shrinks_the_step():
+def test_the_safeguard_drops_momentum_then_shrinks_the_step_on_a_real_rise():
     from weightlab.engines.saga import slow_down
 
     w = torch.nn.Parameter(torch.zeros(3))
     opt = torch.optim.SGD([w], lr=2.0, momentum=0.9, nesterov=True)
-    slow_down(opt, 0.5)
+    slow_down(opt, 0.5, objective=1.0, lowest=0.9)  # lowest: the best epoch before this one
     assert opt.param_groups[0]["momentum"] == 0 and opt.param_groups[0]["lr"] == 2.0
-    slow_down(opt, 0.5)
+    # without momentum, a wobble near the optimum keeps the step; a real rise shrinks it
+    slow_down(opt, 0.5, objective=1.005, lowest=1.0)
+    assert opt.param_groups[0]["lr"] == 2.0
+    slow_down(opt, 0.5, objective=1.02, lowest=1.0)
     assert opt.param_groups[0]["lr"] == 1.0
 
 

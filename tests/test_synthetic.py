@@ -212,7 +212,7 @@ def test_issue_skew_moves_documents_between_a_products_issues():
     second_issue = list(PRODUCTS[first_product]["issues"])[1]
     rank = {s: [issue for _, issue in taxonomy(s)].index(second_issue) for s in (0.8, 1.3, 2.0)}
     assert rank[0.8] < rank[1.3] < rank[2.0]
-    assert taxonomy() == taxonomy(1.3)  # the default
+    assert taxonomy() == taxonomy(1.2)  # the default
     assert set(taxonomy(0.8)) == set(taxonomy(2.0))  # the same classes, reordered
     with pytest.raises(ValueError, match="issue_skew must be in"):
         make_complaints(500, 5, issue_skew=0)

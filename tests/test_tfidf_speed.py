@@ -76,11 +76,11 @@ def test_shared_batches_give_the_same_model_as_a_fresh_engine(ds):
 
 
 def test_batches_are_not_kept_for_huge_matrices(ds, monkeypatch):
-    import weightlab.engines.linear as linear
+    import weightlab.engines.sparse as sparse
 
     kept = TfidfLinearEngine().prepare(ds)
     expected = kept.fit_predict(progress=False, seed=0).test_logits
-    monkeypatch.setattr(linear, "_KEEP_BATCHES_NNZ", 10)
+    monkeypatch.setattr(sparse, "_KEEP_BATCHES_NNZ", 10)
     engine = TfidfLinearEngine().prepare(ds)
     # batches built one at a time: the same rows in the same order, so the same model
     np.testing.assert_array_equal(engine.fit_predict(progress=False, seed=0).test_logits, expected)
@@ -120,11 +120,11 @@ def test_mlp_trains_through_the_sparse_product(ds):
 
 
 def test_sparse_product_gradient_matches_dense():
-    from weightlab.engines.linear import _sparse_matmul
+    from weightlab.engines.sparse import sparse_matmul
 
     X = sp.random(6, 9, density=0.4, format="csr", dtype=np.float32, random_state=1)
     W = torch.randn(9, 4, requires_grad=True)
-    out = _sparse_matmul().apply(W, X)
+    out = sparse_matmul().apply(W, X)
     (out**2).sum().backward()
     W2 = W.detach().clone().requires_grad_(True)
     ((torch.from_numpy(X.toarray()) @ W2) ** 2).sum().backward()

@@ -98,10 +98,10 @@ class FitCheck:
                 "baseline. It looks under-fitted: it under-predicts rare classes, so a weighting "
                 "effect measured on it is not the accuracy / macro-F1 trade-off. Train it longer "
                 "or with other settings before reading the comparison: a head engine "
-                "(tfidf-linear, encoder-probe) with TfidfLinearConfig.converged() / "
-                "EncoderProbeConfig.converged() (--stop converged), which solves the "
-                "baseline's own objective to its optimum; any engine with its config "
-                "(max_epochs, learning_rate, C, ...)."
+                "(tfidf-linear, encoder-probe) solves the baseline's own objective to its "
+                "optimum with its default config (or .converged(); --stop converged), so if "
+                "it stopped at its cap (info stop_reason 'cap') raise max_epochs; any engine "
+                "with its config (max_epochs, learning_rate, C, ...)."
             )
         if self.baseline_converged is False:
             verdict += (

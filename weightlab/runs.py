@@ -257,19 +257,28 @@ def _code_digest(engine: Engine) -> str:
 
     The engine's module, the engine base class, the losses and weights, the remedies, this
     module (which builds each run's weights) and the shared head training of
-    :mod:`weightlab.engines.linear` and its SAGA solver :mod:`weightlab.engines.saga` (used by
-    the head engines).
+    :mod:`weightlab.engines.linear`, its SAGA solver :mod:`weightlab.engines.saga` and its
+    sparse batches :mod:`weightlab.engines.sparse` (used by the head engines).
     """
     import hashlib
     import sys
     from pathlib import Path
 
     from weightlab import remedies, weights
-    from weightlab.engines import base, linear, saga
+    from weightlab.engines import base, linear, saga, sparse
 
     h = hashlib.sha256()
     here = sys.modules[__name__]  # _fit builds the class weights of every run
-    modules = (sys.modules[type(engine).__module__], base, weights, linear, saga, remedies, here)
+    modules = (
+        sys.modules[type(engine).__module__],
+        base,
+        weights,
+        linear,
+        saga,
+        sparse,
+        remedies,
+        here,
+    )
     for module in modules:
         path = getattr(module, "__file__", None)
         if path:

@@ -25,18 +25,12 @@ text was written from (consumers pick the wrong category). Amounts, dates and na
 masked the way the CFPB masks them (``XXXX``, ``XX/XX/XXXX``, ``{$120.00}``).
 
 These parameters set the difficulty. The defaults were recalibrated for the default engine
-trained to its validation criterion: unweighted accuracy ~62% (the article: 55%), 64 classes
-with zero F1 (the article: 49), TF-IDF + logistic regression within 2 points. Accuracy is set
-mostly by how much of each product its main issue holds (``issue_skew``): a model that finds
-the product and names its main issue gets most of the head right, so label noise, borrowed
-cues and fewer cues move accuracy little and mostly add classes at zero F1.
-``issue_skew=1.2, label_noise=0.25`` lands in the article's range (58.9% unweighted, 57 zero-F1
-classes, the logistic regression 1.5 points below), but there the default engine's macro F1 is
-0.017 below the logistic regression's on test (0.163 against 0.180; trained with batches of
-512 it was 0.025 below on validation, and the fit check failed), although its validation loss
-is the lower of the two (1.192 against 1.239): it predicts fewer rare classes than the capped
-logistic regression. The default keeps the setting where the fit check passes. See
-``weightlab.weighting_sensitivity`` for how the weighting effect moves with these parameters.
+(the softmax regression solved to its optimum): unweighted accuracy ~57% (the article: 55%),
+59 classes with zero F1 (the article: 49), TF-IDF + logistic regression within a point.
+Accuracy is set mostly by how much of each product its main issue holds (``issue_skew``): a
+model that finds the product and names its main issue gets most of the head right, so label
+noise, borrowed cues and fewer cues move accuracy little and mostly add classes at zero F1.
+See ``weightlab.weighting_sensitivity`` for how the weighting effect moves with these parameters.
 Whether class weighting helps macro F1 is *not* built in: it emerges from training.
 Generation is deterministic for a seed and takes seconds for 58,000 documents.
 """
@@ -128,7 +122,7 @@ class SyntheticConfig:
     # (product rank) x (issue rank) ** issue_skew. Larger: each product's main issue holds
     # more of its documents (a model that finds the product and names its main issue scores
     # higher); smaller: more of each product sits in issues that are hard to tell apart.
-    issue_skew: float = 1.3
+    issue_skew: float = 1.2
     min_words: int = 80  # narratives are padded with filler up to this length
     max_words: int = 250  # ... and cut at a sentence boundary below this
 

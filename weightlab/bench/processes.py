@@ -160,13 +160,13 @@ def _scale_worker(n_documents: int, out_json: str, seed: int = 0) -> dict:
     import sklearn.feature_extraction.text  # noqa: F401 - imported now: start-up memory
     import torch  # noqa: F401
 
-    import weightlab.engines.linear as linear
+    import weightlab.engines.sparse as sparse
     import weightlab.engines.tfidf as tfidf
     from weightlab.runs import train_run
     from weightlab.synthetic import make_complaints
 
     # One fit: keeping shuffled batches for a next fit (a sweep) would only add memory.
-    linear._KEEP_BATCHES_NNZ = 0
+    sparse._KEEP_BATCHES_NNZ = 0
     startup_gb = _peak_gb()
     stages = {}
     start = time.perf_counter()

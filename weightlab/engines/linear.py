@@ -9,23 +9,27 @@ not penalised), scikit-learn's ``LogisticRegression`` objective with any torch l
 
 How a fit stops
 ---------------
-``stop="validation"`` (the default): every epoch ends with the run's **own loss on the
-validation split** (the same weighted, logit-adjusted loss it is trained on, without the L2
-term). Training stops when that has not improved for ``patience`` epochs (``"criterion"``)
-or after ``max_epochs`` (``"cap"``), and the best epoch is restored. On a 113-class corpus
-the validation loss is nearly flat for many epochs while the rare classes are still being
-fitted, so any improvement counts (``tol=0``) and the patience is 5. A weighted run stopped
-on *unweighted* validation accuracy would be stopped where it suits accuracy; its own
-objective is what it minimises, so the rule is the same for every alpha, tau and seed.
-Without a validation split the fit runs ``max_epochs`` (``"no validation split"``).
+By default (``optimizer="auto"``, ``stop="auto"``) a softmax regression is solved with SAGA
+(:mod:`weightlab.engines.saga`) until it converges: ``stop="converged"`` ends a fit when the
+largest change of a coefficient over an epoch is below ``tol`` (0.01) times the largest
+coefficient (scikit-learn's ``saga`` rule), or at ``max_epochs`` (``"cap"``). The result is
+the optimum of the run's own objective, whatever the path to it, so no stopping epoch
+decides how well the rare classes are fitted and every alpha, tau and seed ends by the same
+rule. Why not the validation loss's minimum: it can come before the rare classes are fitted
+(the fit suite's 58K corpus with cleaner labels: macro F1 0.17-0.19 stopped there, SGD or
+SAGA, against the logistic regression's 0.22; SAGA trained to the optimum reaches 0.22).
 
-``stop="converged"``: when the largest change of a coefficient over an epoch is below ``tol``
-(0.01) times the largest coefficient (scikit-learn's ``saga`` rule), or at ``max_epochs``.
-The result is the optimum of the run's own objective, whatever the path to it. With the
-SAGA solver (:mod:`weightlab.engines.saga`) this is :meth:`HeadConfig.converged`. Why: the
-minimum of the validation log-loss can come before the rare classes are fitted (the fit
-suite's 58K corpus with cleaner labels: macro F1 0.17-0.19 stopped there, SGD or SAGA,
-against the logistic regression's 0.22; SAGA trained to the optimum reaches 0.22).
+An MLP head (``hidden > 0``) and the re-sampling remedy train with SGD (Nesterov momentum),
+which has no optimum to converge to in a finite number of steps: ``stop="validation"``.
+Every epoch ends with the run's **own loss on the validation split** (the same weighted,
+logit-adjusted loss it is trained on, without the L2 term); training stops when that has not
+improved for ``patience`` epochs (``"criterion"``) or after ``max_epochs`` (``"cap"``), and
+the best epoch is restored. On a 113-class corpus the validation loss is nearly flat for
+many epochs while the rare classes are still being fitted, so any improvement counts
+(``tol=0``) and the patience is 5. A weighted run stopped on *unweighted* validation
+accuracy would be stopped where it suits accuracy; its own objective is what it minimises.
+Without a validation split the fit runs ``max_epochs`` (``"no validation split"``).
+:meth:`HeadConfig.early_stopped` is this rule for the softmax regression too (0.2's default).
 
 ``stop="epochs"`` runs ``max_epochs`` (``"fixed epochs"``); :meth:`HeadConfig.legacy` is
 weightlab 0.1's fixed schedule, which under-fits real narratives.
@@ -39,9 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import math
-import threading
 import time
 from dataclasses import dataclass
 
@@ -50,13 +52,14 @@ import scipy.sparse as sp
 
 from weightlab import _validate
 from weightlab.engines.saga import SAGA_STEP, GradientTable, curvature, example_weights, slow_down
+from weightlab.engines.sparse import BatchStore, sparse_matmul, torch_csr
 
 __all__ = ["BatchStore", "HeadConfig", "HeadFit", "fit_head", "train_head"]
 
 
 #: Solvers of :attr:`HeadConfig.optimizer` and stopping rules of :attr:`HeadConfig.stop`.
-SOLVERS = ("sgd", "saga", "adam")
-STOPS = ("converged", "validation", "epochs")
+SOLVERS = ("auto", "saga", "sgd", "adam")
+STOPS = ("auto", "converged", "validation", "epochs")
 
 
 @dataclass(frozen=True)
@@ -70,31 +73,34 @@ class HeadConfig:
     """
 
     hidden: int = 0  # 0: softmax regression; > 0: linear -> ReLU -> Linear MLP
-    # "sgd": Nesterov momentum. "saga": to the penalised optimum (softmax regression, no
-    # re-sampling; see converged()). "adam": 0.1's, a large step for every rare n-gram.
-    optimizer: str = "sgd"
+    # "saga": to the penalised optimum (softmax regression, no re-sampling; see converged()).
+    # "sgd": Nesterov momentum. "adam": 0.1's, a large step for every rare n-gram. "auto":
+    # saga where it applies (hidden=0, no re-sampling), sgd otherwise (solver_for).
+    optimizer: str = "auto"
     # None: saga 2 / (the data's curvature) (measured per fit), sgd 6.0 (TF-IDF rows have unit
     # norm), adam 0.05. A number is the step itself.
     learning_rate: float | None = None
     max_epochs: int = 60  # the cap; with stop="epochs", the number of epochs
-    # "validation": the run's own validation loss stopped improving (patience), best epoch
-    # restored; "converged": the coefficients stopped moving (tol); "epochs": max_epochs
-    stop: str = "validation"
-    # Inverse L2 strength as in LogisticRegression (None: no penalty). 30 matched or beat 10
-    # and 100 on the fit suite (bench --fit); converged() uses tfidf-logreg's 10.
-    C: float | None = 30.0
+    # "converged": the coefficients stopped moving (tol); "validation": the run's own
+    # validation loss stopped improving (patience), best epoch restored; "epochs":
+    # max_epochs; "auto": converged for saga, validation for sgd and adam (stop_for)
+    stop: str = "auto"
+    # Inverse L2 strength as in LogisticRegression (None: no penalty): tfidf-logreg's 10, so
+    # that saga solves the logistic regression's own objective (bench --fit).
+    C: float | None = 10.0
     # converged: largest coefficient change in an epoch / largest coefficient (sklearn's saga
     # rule; default 0.01). validation: relative improvement that counts (default 0: on 113
     # classes the loss is flat for many epochs while the rare classes are being fitted).
     tol: float | None = None
-    # stop="validation" only: epochs without improvement before stopping (default 5).
+    # the validation rule only: epochs without improvement before stopping (default 5).
     patience: int | None = None
     batch_size: int = 1024  # largest batch; fewer optimiser steps over the dense weights
     min_batches: int = 20  # at least this many steps an epoch (smaller batches on small data)
     momentum: float = 0.9  # Nesterov, sgd and saga
     # < 1: after an epoch without improvement, converged: drop the momentum (first), then
-    # multiply the step by this; validation: multiply it (ReduceLROnPlateau). None: 0.5 when
-    # converged (keeps SAGA stable on small or heavily weighted data), 1 (off) otherwise.
+    # multiply the step by this after a rise of over 1% (saga.RISE); validation: multiply
+    # it (ReduceLROnPlateau). None: 0.5 when converged (keeps SAGA stable on small or
+    # heavily weighted data), 1 (off) otherwise.
     lr_decay: float | None = None
     dropout: float = 0.0  # on the hidden layer only
     # Deferred re-weighting (remedy "drw"): the weighted second stage starts from the
@@ -115,11 +121,25 @@ class HeadConfig:
         ``optimizer="saga", stop="converged", C=10``: the same objective as ``tfidf-logreg``
         (with the run's own weights and loss), solved until the coefficients stop moving. On
         the fit suite (``weightlab bench --fit``) it is within the targets of the logistic
-        regression on every set, the 58K corpus with cleaner labels included, where the
-        default (stopped at the validation loss's minimum) is 0.05 macro F1 below.
-        Softmax regression only, and not with the re-sampling remedy.
+        regression on every set, the 58K corpus with cleaner labels included, where SGD
+        stopped at the validation loss's minimum (:meth:`early_stopped`) is 0.05 macro F1
+        below. It is what the defaults (``"auto"``) train for a softmax regression; unlike
+        them, it refuses an MLP head and the re-sampling remedy instead of switching to SGD.
         """
         preset = dict(optimizer="saga", stop="converged", C=10.0)
+        return cls(**(preset | overrides))
+
+    @classmethod
+    def early_stopped(cls, **overrides):
+        """SGD stopped at the minimum of its own validation loss (weightlab 0.2's default).
+
+        ``optimizer="sgd", stop="validation", C=30``: Nesterov SGD at step 6, the best epoch
+        restored after 5 without improvement. Within the fit targets on 8 of the 9 sets of
+        ``weightlab bench --fit``; 0.05 macro F1 below the logistic regression on the 58K
+        corpus with cleaner labels, where the validation loss bottoms out before the rare
+        classes are fitted.
+        """
+        preset = dict(optimizer="sgd", stop="validation", C=30.0)
         return cls(**(preset | overrides))
 
     @classmethod
@@ -170,21 +190,22 @@ class HeadConfig:
             raise ValueError(
                 f"stop must be one of {', '.join(map(repr, STOPS))}; got {self.stop!r}."
             )
+        if self.optimizer not in SOLVERS:
+            raise ValueError(
+                f"optimizer must be one of {', '.join(map(repr, SOLVERS))}; got {self.optimizer!r}."
+            )
         if self.patience is not None:
             _validate.whole_number(self.patience, "patience", minimum=1)
-            if self.stop != "validation":
+            if self.stop_for(self.solver_for()) != "validation":
                 raise ValueError(
-                    f"patience applies to stop='validation' only; got stop={self.stop!r}. "
-                    "Drop patience, or pass stop='validation'."
+                    f"patience applies to stop='validation' only; got stop={self.stop!r} "
+                    f"(optimizer={self.optimizer!r}). Drop patience, or pass "
+                    "stop='validation'."
                 )
         if self.tol is not None and not 0 <= self.tol < 1:
             raise ValueError(f"tol must be in [0, 1); got {self.tol}.")
         if self.learning_rate is not None and not self.learning_rate > 0:
             raise ValueError(f"learning_rate must be > 0 (or None); got {self.learning_rate}.")
-        if self.optimizer not in SOLVERS:
-            raise ValueError(
-                f"optimizer must be one of {', '.join(map(repr, SOLVERS))}; got {self.optimizer!r}."
-            )
         if self.optimizer == "saga" and self.hidden:
             raise ValueError(
                 "optimizer='saga' solves a softmax regression (hidden=0); an MLP head "
@@ -208,27 +229,42 @@ class HeadConfig:
         return max(1, min(self.batch_size, max(16, -(-n_train // self.min_batches))))
 
     def solver_for(self, *, resampling: bool = False) -> str:
-        """The solver a fit runs (``optimizer``), checked against how it draws its rows.
+        """The solver a fit runs: ``optimizer``, with ``"auto"`` resolved.
+
+        ``"auto"`` is ``"saga"`` for a softmax regression whose rows are visited once an
+        epoch, and ``"sgd"`` for an MLP head (``hidden > 0``) or under re-sampling (rows drawn
+        with replacement, which SAGA's table of per-row gradients cannot follow).
 
         Raises
         ------
         ValueError
-            ``optimizer="saga"`` with re-sampling (rows drawn with replacement).
+            ``optimizer="saga"`` with re-sampling.
         """
+        if self.optimizer == "auto":
+            return "sgd" if self.hidden or resampling else "saga"
         if self.optimizer == "saga" and resampling:
             raise ValueError(
                 "optimizer='saga' keeps one gradient per training row and visits each once an "
-                "epoch; re-sampling draws rows with replacement. Use optimizer='sgd' with the "
-                "resample remedy."
+                "epoch; re-sampling draws rows with replacement. Use optimizer='sgd' (or "
+                "'auto') with the resample remedy."
             )
         return self.optimizer
 
-    @property
-    def stop_tol(self) -> float:
+    def stop_for(self, solver: str) -> str:
+        """The stopping rule of a fit by ``solver``: ``stop``, with ``"auto"`` resolved.
+
+        ``"auto"`` is ``"converged"`` for SAGA, which has an optimum to converge to, and
+        ``"validation"`` for SGD and Adam, whose steps do not shrink to zero.
+        """
+        if self.stop != "auto":
+            return self.stop
+        return "converged" if solver == "saga" else "validation"
+
+    def tol_for(self, stop: str) -> float:
         """``tol``, or its default for the stopping rule (0.01 converged, 0 validation)."""
         if self.tol is not None:
             return self.tol
-        return 0.01 if self.stop == "converged" else 0.0
+        return 0.01 if stop == "converged" else 0.0
 
     @property
     def stop_patience(self) -> int:
@@ -244,58 +280,6 @@ class HeadFit:
     test_logits: np.ndarray
     info: dict
     parameters: tuple = ()  # the trained tensors (a later stage can start from them)
-
-
-def _torch_csr(X):
-    """A torch CSR tensor over the arrays of the scipy CSR matrix ``X`` (float32 values).
-
-    No copy for float32 input. torch flags its sparse CSR layout as beta with a warning on
-    every construction; the product used here (CSR x dense on the CPU) is the one torch
-    itself uses for ``torch.sparse.mm``, so that warning is silenced for this call only.
-    """
-    import warnings
-
-    import torch
-
-    data = X.data if X.data.dtype == np.float32 else X.data.astype(np.float32)
-    indices = X.indices.astype(X.indptr.dtype, copy=False)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Sparse CSR tensor support", UserWarning)
-        return torch.sparse_csr_tensor(
-            torch.from_numpy(X.indptr),
-            torch.from_numpy(indices),
-            torch.from_numpy(data),
-            size=X.shape,
-            check_invariants=False,  # scipy's CSR arrays are valid; checking is O(nnz)
-        )
-
-
-@functools.cache
-def _sparse_matmul():
-    """The autograd function ``X @ W`` for a scipy CSR batch ``X`` and a dense ``W``."""
-    import torch
-
-    class SparseMatmul(torch.autograd.Function):
-        """``forward(W, X) = X @ W``; ``backward`` gives ``dW = X.T @ grad``.
-
-        The forward product is torch's CSR x dense kernel (2.5x faster than scipy's on one
-        thread); the backward one is scipy's CSC kernel on ``X.T``, a view of the same arrays
-        (torch has no fast transposed product, and building ``X.T`` as CSR costs more than
-        the product). Both are 2-3x faster than ``nn.EmbeddingBag`` with per-sample weights,
-        whose backward dominated the fit, and deterministic.
-        """
-
-        @staticmethod
-        def forward(ctx, weight, X):
-            ctx.X = X
-            return _torch_csr(X) @ weight.detach()
-
-        @staticmethod
-        def backward(ctx, grad):
-            dW = np.asarray(ctx.X.T @ grad.contiguous().numpy(), dtype=np.float32)
-            return torch.from_numpy(dW), None
-
-    return SparseMatmul
 
 
 def _sgd(groups, lr: float, momentum: float):
@@ -331,49 +315,6 @@ def torch_threads(n: int | None):
         yield
     finally:
         torch.set_num_threads(before)
-
-
-#: Shuffled batches are kept for reuse by every fit with the same seed while (stored values
-#: of the training matrix) x (epochs kept) stays within this budget: about 8 bytes per value,
-#: so ~320 MB.
-_KEEP_BATCHES_NNZ = 40_000_000
-
-
-class BatchStore:
-    """Shuffled training batches of each ``(seed, epoch, batch size)``, shared by fits.
-
-    The shuffle of an epoch depends only on the seed, so every fit of a sweep sees the same
-    batches; slicing the CSR batches is a part of an epoch's time, so they are built once and
-    kept while they fit in :data:`_KEEP_BATCHES_NNZ`. Fits running side by side share one
-    store: an epoch is built once, by the first fit that needs it.
-    """
-
-    def __init__(self, X):
-        self.X = X
-        self._kept: dict = {}
-        self._lock = threading.Lock()
-
-    def epoch(self, seed: int, epoch: int, size: int, order: np.ndarray, *, sampler=None):
-        """The batches ``X_b`` of one epoch, rows in the order ``order``.
-
-        ``sampler`` names how ``order`` was drawn when it is not the seed's permutation
-        (re-sampling), so that the batches of different samplers are kept apart.
-        """
-        X = self.X
-        if not sp.issparse(X):
-            return [X[order[lo : lo + size]] for lo in range(0, X.shape[0], size)]
-        key = (seed, epoch, size, sampler)
-        with self._lock:
-            if key in self._kept:
-                return self._kept[key]
-            if X.nnz * (len(self._kept) + 1) > _KEEP_BATCHES_NNZ:
-                # 1) too big to keep: build each batch when it is needed (memory: one batch)
-                return (X[order[lo : lo + size]] for lo in range(0, X.shape[0], size))
-            # 2) permute once; batches are contiguous slices of the permuted rows (same rows)
-            Xp = X[order]
-            batches = [Xp[lo : lo + size] for lo in range(0, X.shape[0], size)]
-            self._kept[key] = batches
-            return batches
 
 
 def fit_head(
@@ -492,6 +433,8 @@ def _fit_head(
     torch.manual_seed(seed)
     n, n_features = X.shape
     solver = cfg.solver_for(resampling=sample_weight is not None)
+    stop = cfg.stop_for(solver)
+    tol = cfg.tol_for(stop)
     sparse = sp.issparse(X)
     width = cfg.hidden or n_classes
     weight = nn.Parameter(torch.zeros(n_features, width))
@@ -532,32 +475,30 @@ def _fit_head(
     bias_lr = min(lr, SAGA_STEP * step_factor) if solver == "saga" else lr
     decay = cfg.lr_decay
     if decay is None:
-        decay = 0.5 if cfg.stop == "converged" else 1.0
+        decay = 0.5 if stop == "converged" else 1.0
     groups = [{"params": penalised, "weight_decay": l2}, {"params": free[:1], "lr": bias_lr}]
     if free[1:]:
         groups.append({"params": free[1:]})
     has_validation = Xv.shape[0] > 0
-    by_validation = cfg.stop == "validation" and has_validation
+    by_validation = stop == "validation" and has_validation
     if solver == "adam":
         opt = _adam(groups, lr)
     else:
         opt = _sgd(groups, lr, cfg.momentum)
     plateau = (  # torch refuses factor=1: no scheduler then
-        torch.optim.lr_scheduler.ReduceLROnPlateau(
-            opt, factor=decay, patience=0, threshold=cfg.stop_tol
-        )
+        torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=decay, patience=0, threshold=tol)
         if decay < 1 and by_validation
         else None
     )
     lowest = math.inf  # the lowest training objective so far (stop="converged")
-    matmul = _sparse_matmul().apply
+    matmul = sparse_matmul().apply
     centred = saga is not None
 
     def forward(Xb, train=False):
         if sparse and train:
             out = matmul(weight, Xb)
         elif sparse:
-            out = _torch_csr(Xb) @ weight.detach()
+            out = torch_csr(Xb) @ weight.detach()
         else:
             out = torch.from_numpy(np.ascontiguousarray(Xb, dtype=np.float32)) @ weight
         if head is not None:
@@ -595,7 +536,7 @@ def _fit_head(
     for epoch in range(1, cfg.max_epochs + 1):
         order = next(draw)
         yp = y_t[torch.from_numpy(order)]
-        before = coefficients() if cfg.stop == "converged" else None
+        before = coefficients() if stop == "converged" else None
         train_loss, seen = 0.0, 0
         for b, Xb in enumerate(batches.epoch(seed, epoch, size, order, sampler=drawn)):
             lo = b * size
@@ -623,23 +564,23 @@ def _fit_head(
             bar.set_postfix(validation_loss=f"{val_loss:.4f}", refresh=False)
         if not by_validation:
             best = (val_loss, epoch, None, train_loss)
-            if cfg.stop == "converged":
+            if stop == "converged":
                 # 6) scikit-learn's saga rule: the largest coefficient change over the epoch,
                 #    relative to the largest coefficient
                 after = coefficients()
                 change = max(float((a - b).abs().max()) for a, b in zip(after, before, strict=True))
                 scale = max(float(a.abs().max()) for a in after)
                 objective = train_loss + l2 * float(weight.detach().square().sum()) / 2
-                if objective >= lowest and decay < 1:
-                    slow_down(opt, decay)
+                if decay < 1:
+                    slow_down(opt, decay, objective, lowest)
                 lowest = min(lowest, objective)
-                if change <= cfg.stop_tol * scale:
+                if change <= tol * scale:
                     stop_reason = "converged"
                     break
             continue
         if plateau is not None:
             plateau.step(val_loss)
-        if val_loss < best[0] * (1 - cfg.stop_tol) or best[2] is None:
+        if val_loss < best[0] * (1 - tol) or best[2] is None:
             # 7) keep the best epoch's weights: the fit ends on them, not on the last epoch
             state = [p.detach().clone() for p in penalised + free]
             best, bad = (val_loss, epoch, state, train_loss), 0
@@ -649,9 +590,9 @@ def _fit_head(
                 stop_reason = "criterion"
                 break
     bar.close()
-    if cfg.stop == "epochs":
+    if stop == "epochs":
         stop_reason = "fixed epochs"
-    elif cfg.stop == "validation" and not has_validation:
+    elif stop == "validation" and not has_validation:
         stop_reason = "no validation split"
     elif best[2] is not None:
         with torch.no_grad():
@@ -672,6 +613,7 @@ def _fit_head(
             "train_loss": None if math.isnan(best[3]) else round(best[3], 6),
             "validation_loss": None if math.isnan(best[0]) else round(best[0], 6),
             "solver": solver,
+            "stop": stop,
             "learning_rate": lr,
             "batch_size": size,
             "fit_seconds": seconds,

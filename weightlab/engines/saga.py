@@ -22,9 +22,10 @@ make it fast and stable on every set of the fit suite, not only the one it was t
    weights) plus the largest single example's share of a batch (:func:`curvature`). The
    bias steps as a constant feature. Nesterov momentum 0.9 (torch's fused SGD applies it).
 3. **A safeguard.** After an epoch whose objective (the epoch's weighted mean loss plus the
-   penalty) did not go down, the momentum is dropped, and after any later one the step is
-   halved (``lr_decay``). On the 58K corpora it never fires; on 2K documents (batches of 70)
-   and on small data weighted with alpha 1, SAGA with momentum oscillated without it.
+   penalty) did not go down, the momentum is dropped, and after any later one that rises more
+   than 1% above the lowest the step is halved (``lr_decay``). On the 58K corpora it never
+   fires; on 2K documents (batches of 70) and on small data weighted with alpha 1, SAGA with
+   momentum oscillated without it.
 """
 
 from __future__ import annotations
@@ -32,12 +33,16 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["SAGA_STEP", "GradientTable", "curvature", "example_weights", "slow_down"]
+__all__ = ["RISE", "SAGA_STEP", "GradientTable", "curvature", "example_weights", "slow_down"]
 
 
 #: SAGA's step times the curvature of :func:`curvature` (with momentum 0.9 and the step
 #: halved after an epoch that did not lower the objective; see the module docstring).
 SAGA_STEP = 2.0
+
+#: How far (relative) an epoch's objective must rise above the lowest so far, once the momentum
+#: is dropped, for the step to be shrunk (:func:`slow_down`).
+RISE = 0.01
 
 
 def curvature(X, shift: np.ndarray, omega: np.ndarray, batch: int) -> float:
@@ -140,22 +145,29 @@ class GradientTable:
         return loss
 
 
-def slow_down(opt, decay: float) -> None:
+def slow_down(opt, decay: float, objective: float, lowest: float) -> None:
     """After an epoch that did not lower the objective: drop the momentum, then shrink the step.
 
     Written here because torch's ``ReduceLROnPlateau`` only scales the learning rate. With
     SAGA, momentum is what goes unstable first (heavily weighted examples in small batches):
     plain SAGA at the same step converged where halving the step with momentum kept stalled
-    short of the optimum. Once there is no momentum, the step is multiplied by ``decay``.
+    short of the optimum. So the first epoch whose ``objective`` is not below ``lowest`` drops
+    the momentum; after that the step is multiplied by ``decay`` only when an epoch's objective
+    rises more than :data:`RISE` above the lowest. Near the optimum an epoch's mean loss
+    (taken while the coefficients move) wobbles by less than that, and halving on every wobble
+    shrank the step until the coefficients stopped moving short of the optimum (0.007 in
+    probability from ``LogisticRegression``'s on 3,000 documents, 0.0009 without it).
     """
     groups = opt.param_groups
     if any(g.get("momentum", 0) for g in groups):
-        for g in groups:
-            g["momentum"], g["nesterov"] = 0.0, False
-        opt.state.clear()
+        if objective >= lowest:
+            for g in groups:
+                g["momentum"], g["nesterov"] = 0.0, False
+            opt.state.clear()
         return
-    for g in groups:
-        g["lr"] *= decay
+    if objective > lowest * (1 + RISE):
+        for g in groups:
+            g["lr"] *= decay
 
 
 def example_weights(loss_fn, y) -> np.ndarray:
