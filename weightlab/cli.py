@@ -320,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--fit",
         action="store_true",
         help="also measure target 7: the fit suite, tfidf-linear vs tfidf-logreg on 9 data "
-        "sets (about 5 min)",
+        "sets (about 8 min)",
     )
     bench.add_argument(
         "--encoder",
