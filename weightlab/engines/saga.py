@@ -36,8 +36,9 @@ import scipy.sparse as sp
 __all__ = ["RISE", "SAGA_STEP", "GradientTable", "curvature", "example_weights", "slow_down"]
 
 
-#: SAGA's step times the curvature of :func:`curvature` (with momentum 0.9 and the step
-#: halved after an epoch that did not lower the objective; see the module docstring).
+#: SAGA's step times the curvature of :func:`curvature` (with momentum 0.9, dropped after an
+#: epoch that did not lower the objective, and the step halved after a later rise of over
+#: :data:`RISE`; see the module docstring).
 SAGA_STEP = 2.0
 
 #: How far (relative) an epoch's objective must rise above the lowest so far, once the momentum
