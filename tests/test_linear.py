@@ -288,6 +288,27 @@ def test_saga_refuses_resampling(ds, converged):
         converged.fit_predict(remedy=Remedy("resample", 1.0), seed=0)
 
 
+def test_saga_refuses_deferred_reweighting_before_any_training(ds, converged):
+    from weightlab.remedies import Remedy
+    from weightlab.runs import train_runs
+
+    with pytest.raises(ValueError, match="one optimum whatever the path"):
+        converged.fit_predict(class_weight=np.ones(ds.n_classes), remedy=Remedy("drw", 1.0), seed=0)
+    with pytest.raises(ValueError, match=r"or 'auto'\) with the drw remedy"):
+        # refused up front: no run of the sweep is trained first
+        train_runs(ds, engine=converged, remedies="drw", baselines=False, progress=False)
+
+
+def test_auto_trains_deferred_reweighting_with_sgd(ds):
+    from weightlab.remedies import Remedy
+    from weightlab.runs import train_run
+
+    auto = TfidfLinearEngine(TfidfLinearConfig(max_epochs=3)).prepare(ds)
+    assert auto.config.solver_for() == "saga"
+    drw = train_run(auto, remedy=Remedy("drw", 1.0), seed=0, progress=False)
+    assert (drw.info["solver"], drw.info["stop"]) == ("sgd", "validation")
+
+
 def test_the_safeguard_drops_momentum_then_shrinks_the_step_on_a_real_rise():
     from weightlab.engines.saga import slow_down
 

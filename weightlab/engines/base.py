@@ -137,6 +137,11 @@ class Engine(ABC):
                 f"The {self.name} engine has no {remedy.kind} remedy (it has: {has}); "
                 "use tfidf-linear, encoder-probe or transformer (Engine.remedies)."
             )
+        # a head engine's solver may refuse it (optimizer='saga': no re-sampling, no drw):
+        # said before any training, not after the other runs' minutes
+        solver_for = getattr(self.config, "solver_for", None)
+        if solver_for is not None:
+            solver_for(resampling=remedy.kind == "resample", deferred=remedy.kind == "drw")
 
     def _check_fit_options(self, class_weight, tau, remedy=None) -> None:
         """Refuse an option this engine cannot apply, instead of ignoring it."""
