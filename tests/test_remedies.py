@@ -114,3 +114,17 @@ def test_parse_grid():
     ]:
         with pytest.raises(ValueError, match=match):
             parse_grid(bad)
+
+
+def test_path_solver_engine_is_the_control_of_the_path_remedies():
+    from weightlab.engines import TfidfLinearConfig, get_engine
+    from weightlab.remedies import path_solver_engine
+
+    control = path_solver_engine(get_engine("tfidf-linear"))
+    assert control.name == "tfidf-linear"
+    assert control.config == TfidfLinearConfig(optimizer="sgd")
+    assert control.config.stop_for(control.config.solver_for()) == "validation"
+    # engines that train every run alike have no control
+    assert path_solver_engine(control) is None
+    assert path_solver_engine(get_engine("tfidf-linear", TfidfLinearConfig(hidden=8))) is None
+    assert path_solver_engine(get_engine("tfidf-logreg")) is None

@@ -56,7 +56,7 @@ from weightlab.plots import (
     plot_tradeoff,
     plot_tradeoffs,
 )
-from weightlab.remedies import Remedy, parse_remedies
+from weightlab.remedies import Remedy, parse_remedies, path_solver_engine
 from weightlab.report import SavedResults, build_report, view_paragraphs, write_report
 from weightlab.reproduce import reproduce
 from weightlab.results import ARTICLE_REPORTED, Results, load_results
@@ -153,6 +153,7 @@ __all__ = [
     "make_loss",
     "operating_views",
     "paired_bootstrap",
+    "path_solver_engine",
     "plot_alpha_view",
     "plot_class_sizes",
     "plot_confusion",

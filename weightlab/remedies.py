@@ -40,6 +40,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ __all__ = [
     "parse_remedies",
     "parse_grid",
     "resample_weights",
+    "path_solver_engine",
 ]
 
 #: Every remedy, in the order of the module docstring.
@@ -221,3 +223,35 @@ def parse_remedies(
             )
         out += [Remedy(name, v) for v in values]
     return out
+
+
+def path_solver_engine(engine):
+    """``engine`` set to train as its re-sampling and DRW runs do; None if it already does.
+
+    Re-sampling and deferred re-weighting are ways of training rather than losses, and a head
+    engine (``tfidf-linear``, ``encoder-probe``) trains them with SGD stopped on the validation
+    loss (:meth:`~weightlab.engines.linear.HeadConfig.solver_for`), while its plain and
+    weighted runs are solved to their optimum with SAGA. Their points on the frontier then
+    differ from the weighted run's by solver as well as by remedy. The plain and weighted runs
+    of the engine returned here are the control that tells the two apart: the same losses,
+    trained the way the path remedies are.
+
+    Parameters
+    ----------
+    engine : Engine
+        A configured engine (e.g. ``get_engine("tfidf-linear")``).
+
+    Returns
+    -------
+    Engine or None
+        A new engine of the same type with the path remedies' solver, or None when the
+        engine trains every run the same way (an MLP head, the transformer, ``optimizer="sgd"``).
+    """
+    config = getattr(engine, "config", None)
+    solver_for = getattr(config, "solver_for", None)
+    if solver_for is None:  # no choice of solver: every run trains alike
+        return None
+    path = solver_for(resampling=True, deferred=True) if config.optimizer == "auto" else None
+    if path is None or path == solver_for():
+        return None
+    return type(engine)(dataclasses.replace(config, optimizer=path))

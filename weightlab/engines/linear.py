@@ -252,14 +252,15 @@ class HeadConfig:
             raise ValueError(
                 "optimizer='saga' keeps one gradient per training row and visits each once an "
                 "epoch; re-sampling draws rows with replacement. Use optimizer='sgd' (or "
-                "'auto') with the resample remedy."
+                "'auto') with the resample remedy (command line: no --stop, or --stop "
+                "validation)."
             )
         if self.optimizer == "saga" and deferred:
             raise ValueError(
                 "optimizer='saga' solves each fit to its optimum, and a softmax regression has "
                 "one optimum whatever the path: deferred re-weighting would be the weighted run "
-                "(alpha) again. Use optimizer='sgd' (or 'auto') with the drw remedy, or class "
-                "weights for the optimum itself."
+                "(alpha) again. Use optimizer='sgd' (or 'auto') with the drw remedy (command "
+                "line: no --stop, or --stop validation), or class weights for the optimum itself."
             )
         return self.optimizer
 
