@@ -245,7 +245,8 @@ def path_solver_engine(engine):
     -------
     Engine or None
         A new engine of the same type with the path remedies' solver, or None when the
-        engine trains every run the same way (an MLP head, the transformer, ``optimizer="sgd"``).
+        engine trains every run the same way (an MLP head, the transformer, an engine with
+        ``optimizer`` set, which is the solver of all its runs or refuses those remedies).
     """
     config = getattr(engine, "config", None)
     solver_for = getattr(config, "solver_for", None)
