@@ -53,7 +53,7 @@ CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 #: The one exemption: an output whose last digits vary between runs and CPUs (the
 #: encoder-logreg fit on embeddings from multithreaded float kernels), which a hidden check asserts
 #: within a stated tolerance instead. The marker must say so.
-CPU_MARK = "# last digits vary with float kernels: checked with a tolerance below"
+VARYING_MARK = "# last digits vary with float kernels: checked with a tolerance below"
 MAX_CODE_LINES = 5  # STYLE.md: 1-5 line cells calling the library
 ABSOLUTE_PATH = re.compile(r"(?<![\w.~])/(?:work|root|tmp|home|Users)/|[A-Za-z]:\\\\")
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{8,}")
@@ -159,7 +159,7 @@ def test_markdown_has_no_control_characters(nb):
 def test_every_text_output_is_checked_by_nbval(nb):
     for i, cell in enumerate(_code_cells(nb)):
         if any(_is_text_output(out) for out in cell.outputs):
-            assert CHECK_MARK in cell.source or CPU_MARK in cell.source, (
+            assert CHECK_MARK in cell.source or VARYING_MARK in cell.source, (
                 f"code cell {i} prints text but is not marked {CHECK_MARK!r}, so nbval would "
                 f"not compare it with a fresh run:\n{cell.source}"
             )
